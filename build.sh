@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Front door of the build: find or install .NET, compile build/ only when it changed, run the compiled build.
+# The warm path (nothing changed) is one `find` and one `exec`: no MSBuild, no `dotnet run`.
+set -eo pipefail
+
+ROOT_DIRECTORY="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+TEMP_DIRECTORY="$ROOT_DIRECTORY/.nuke/temp"
+BIN_DIRECTORY="$TEMP_DIRECTORY/build-bin"
+STAMP_FILE="$BIN_DIRECTORY/.inputs-stamp"
+DOTNET_PATH_FILE="$TEMP_DIRECTORY/dotnet-path"
+BUILD_PROJECT_FILE="$ROOT_DIRECTORY/build/_build.csproj"
+DOTNET_INSTALL_DIRECTORY="$TEMP_DIRECTORY/dotnet-unix"
+DOTNET_INSTALL_URL="https://dot.net/v1/dotnet-install.sh"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 DOTNET_GENERATE_ASPNET_CERTIFICATE=false
+
+# What the compiled build depends on: everything under build/ except outputs and generated launch profiles.
+changed_inputs() {
+  local inputs=("$ROOT_DIRECTORY/build")
+  for file in global.json Directory.Build.props Directory.Build.targets Directory.Packages.props NuGet.config; do
+    [[ -e "$ROOT_DIRECTORY/$file" ]] && inputs+=("$ROOT_DIRECTORY/$file")
+  done
+  find "${inputs[@]}" \( -name bin -o -name obj -o -path "$ROOT_DIRECTORY/build/Properties" \) -prune \
+    -o -newer "$STAMP_FILE" -print -quit
+}
+
+if [[ -f "$STAMP_FILE" && -f "$DOTNET_PATH_FILE" && -z "$(changed_inputs)" ]]; then
+  read -r DOTNET_EXE < "$DOTNET_PATH_FILE"
+  exec "$DOTNET_EXE" "$BIN_DIRECTORY/_build.dll" "$@"
+fi
+
+fail() { echo "build.sh: $*" >&2; exit 1; }
+
+required_sdk() {
+  sed -n 's/.*"version"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' "$ROOT_DIRECTORY/global.json" | head -n 1
+}
+
+# global.json rolls forward within the feature band's major.minor: 10.0.100 accepts 10.0.1xx and later 10.0.x.
+sdk_satisfies() {
+  local have="$1" want="$2"
+  [[ "${have%%-*}" == "$have" ]] || return 1
+  IFS=. read -r have_major have_minor have_patch <<< "$have"
+  IFS=. read -r want_major want_minor want_patch <<< "$want"
+  [[ "$have_major" == "$want_major" && "$have_minor" == "$want_minor" && "$have_patch" -ge "$want_patch" ]]
+}
+
+find_dotnet() {
+  local want candidate
+  want="$(required_sdk)"
+  for candidate in "$(command -v dotnet || true)" "$DOTNET_INSTALL_DIRECTORY/dotnet"; do
+    [[ -n "$candidate" && -x "$candidate" ]] || continue
+    while read -r version _; do
+      if sdk_satisfies "$version" "$want"; then echo "$candidate"; return 0; fi
+    done < <("$candidate" --list-sdks 2>/dev/null)
+  done
+  return 1
+}
+
+install_dotnet() {
+  local want script="$TEMP_DIRECTORY/dotnet-install.sh"
+  want="$(required_sdk)"
+  echo "build.sh: no .NET SDK ${want} (or a later patch) found; installing it into .nuke/temp/dotnet-unix" >&2
+  mkdir -p "$TEMP_DIRECTORY"
+  if command -v curl > /dev/null; then
+    curl -fsSL --retry 2 -o "$script" "$DOTNET_INSTALL_URL" || fail "cannot download $DOTNET_INSTALL_URL (offline?); install the .NET SDK ${want} and put dotnet on PATH"
+  else
+    wget -q -O "$script" "$DOTNET_INSTALL_URL" || fail "cannot download $DOTNET_INSTALL_URL (offline?); install the .NET SDK ${want} and put dotnet on PATH"
+  fi
+  bash "$script" --install-dir "$DOTNET_INSTALL_DIRECTORY" --jsonfile "$ROOT_DIRECTORY/global.json" --no-path \
+    || fail "dotnet-install.sh could not install .NET SDK ${want}"
+}
+
+mkdir -p "$BIN_DIRECTORY"
+exec 9> "$TEMP_DIRECTORY/build.lock"
+command -v flock > /dev/null && flock 9   # two cold starts at once compile once
+
+DOTNET_EXE="$(find_dotnet || true)"
+if [[ -z "$DOTNET_EXE" ]]; then
+  install_dotnet
+  DOTNET_EXE="$(find_dotnet)" || fail "the installed .NET SDK does not satisfy global.json"
+fi
+
+if [[ ! -f "$STAMP_FILE" || -n "$(changed_inputs)" ]]; then
+  echo "build.sh: compiling build/ (its sources changed)" >&2
+  touch "$STAMP_FILE.next"
+  if ! "$DOTNET_EXE" build "$BUILD_PROJECT_FILE" --configuration Release --output "$BIN_DIRECTORY" \
+      --nologo --verbosity quiet -tl:off > "$TEMP_DIRECTORY/compile.log" 2>&1; then
+    grep -E 'error|warning' "$TEMP_DIRECTORY/compile.log" | sort -u >&2 || cat "$TEMP_DIRECTORY/compile.log" >&2
+    fail "compiling build/ failed (full output: .nuke/temp/compile.log)"
+  fi
+  mv "$STAMP_FILE.next" "$STAMP_FILE"
+fi
+echo "$DOTNET_EXE" > "$DOTNET_PATH_FILE"
+flock -u 9 2> /dev/null || true
+
+exec "$DOTNET_EXE" "$BIN_DIRECTORY/_build.dll" "$@"

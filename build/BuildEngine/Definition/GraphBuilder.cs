@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using System.Linq.Expressions;
+using System.Reflection;
+using BuildEngine.Parameters;
+
+namespace BuildEngine.Definition;
+
+/// <summary>A mistake in the build's own definition (a cycle, an unknown reference): a developer error.</summary>
+public sealed class DefinitionException(string message) : Exception(message);
+
+/// <summary>Reads a build object by reflection and turns its target properties into an immutable graph.</summary>
+internal static class GraphBuilder
+{
+    private const BindingFlags Members = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
+
+    public static BuildGraph Build(object build, string defaultTarget)
+    {
+        var properties = TargetProperties(build.GetType());
+        var definitions = new List<(string Name, TargetDefinition Definition)>();
+        var namesByMethod = new Dictionary<MethodInfo, string>();
+        foreach (var property in properties)
+        {
+            var target = (Target)property.GetValue(build)!;
+            namesByMethod[target.Method] = property.Name;
+            var definition = new TargetDefinition();
+            target(definition);
+            definitions.Add((property.Name, definition));
+        }
+
+        string NameOf(Target target, string referencedBy) =>
+            namesByMethod.TryGetValue(target.Method, out var name)
+                ? name
+                : throw new DefinitionException($"Target '{referencedBy}' references a target that is not a Target property of {build.GetType().Name}.");
+
+        ImmutableArray<string> Names(string owner, IEnumerable<Target> targets) =>
+            [.. targets.Select(t => NameOf(t, owner)).Distinct()];
+
+        ImmutableArray<string> Inverse(string name, Func<TargetDefinition, List<Target>> relation) =>
+            [.. definitions.Where(d => relation(d.Definition).Any(t => NameOf(t, d.Name) == name)).Select(d => d.Name)];
+
+        if (!definitions.Any(d => d.Name == defaultTarget))
+            throw new DefinitionException($"The default target '{defaultTarget}' is not a Target property of {build.GetType().Name}.");
+
+        var nodes = definitions.Select((entry, index) =>
+        {
+            var (name, d) = entry;
+            return new TargetNode
+            {
+                Name = name,
+                DeclarationIndex = index,
+                Description = d.DescriptionText,
+                DependsOn = Names(name, d.DependsOnTargets).Union(Inverse(name, x => x.DependentForTargets)).ToImmutableArray(),
+                Triggers = Names(name, d.TriggersTargets).Union(Inverse(name, x => x.TriggeredByTargets)).ToImmutableArray(),
+                RunsAfter = Names(name, d.AfterTargets).Union(Inverse(name, x => x.BeforeTargets)).ToImmutableArray(),
+                StaticConditions = [.. d.StaticConditions],
+                DynamicConditions = [.. d.DynamicConditions],
+                Requirements = [.. d.Requirements],
+                WhenSkipped = d.SkipBehavior,
+                ProceedAfterFailure = d.ProceedsAfterFailure,
+                AssuredAfterFailure = d.AssuredAfterFailureFlag,
+                Unlisted = d.IsUnlisted,
+                IsDefault = name == defaultTarget,
+                Produces = [.. d.ProducedPaths],
+                Consumes = [.. d.ConsumedFiles.Select(c => new ConsumedFiles(NameOf(c.Target, name), [.. c.Paths]))],
+                Metadata = d.MetadataEntries.ToImmutableDictionary(),
+                Actions = [.. d.Actions],
+            };
+        }).ToImmutableArray();
+
+        CycleDetector.ThrowOnCycle(nodes);
+        return new BuildGraph(nodes, ParameterReader.Read(build), defaultTarget);
+    }
+
+    public static string TargetName<TBuild>(Expression<Func<TBuild, Target>> selector) =>
+        selector.Body is MemberExpression member
+            ? member.Member.Name
+            : throw new DefinitionException("The default target must be given as a property, e.g. x => x.Validate.");
+
+    private static IEnumerable<PropertyInfo> TargetProperties(Type type)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var ordered = new List<PropertyInfo>();
+        // Base classes first, so declaration order reads top to bottom like the source.
+        for (var t = type; t is not null && t != typeof(object); t = t.BaseType)
+        {
+            var declared = t.GetProperties(Members | BindingFlags.DeclaredOnly)
+                .Where(p => p.PropertyType == typeof(Target) && p.GetIndexParameters().Length == 0)
+                .OrderBy(p => p.MetadataToken)
+                .ToList();
+            ordered.InsertRange(0, declared);
+        }
+        return ordered.Where(p => seen.Add(p.Name));
+    }
+}

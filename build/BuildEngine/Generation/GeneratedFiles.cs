@@ -1,0 +1,61 @@
+using BuildEngine.Definition;
+
+namespace BuildEngine.Generation;
+
+/// <summary>A file the build generates from its own definition, and whether the committed copy is current.</summary>
+public sealed record GeneratedFile(string RelativePath, Func<BuildGraph, string> Generate);
+
+/// <summary>
+/// Keeps generated files (schema, launch profiles, and whatever else the pipeline registers) in sync with the
+/// targets. Locally they are rewritten when the compiled build changed and the content differs; on CI they
+/// are never written, and <see cref="FindStale"/> lets a check fail instead.
+/// </summary>
+public sealed class GeneratedFiles(AbsolutePath rootDirectory, IEnumerable<GeneratedFile> files)
+{
+    public static readonly GeneratedFile Schema = new(".nuke/build.schema.json", SchemaGenerator.Generate);
+    public static readonly GeneratedFile LaunchSettings = new("build/Properties/launchSettings.json", LaunchSettingsGenerator.Generate);
+
+    private readonly IReadOnlyList<GeneratedFile> _files = [.. files];
+
+    /// <summary>Regenerates only when the build assembly differs from the one that last did (a cheap check on warm starts).</summary>
+    public IReadOnlyList<string> UpdateIfBuildChanged(BuildGraph graph, string buildIdentity)
+    {
+        var stamp = rootDirectory / ".nuke" / "temp" / "generated.stamp";
+        if (stamp.FileExists() && File.ReadAllText(stamp) == buildIdentity)
+            return [];
+        var written = Update(graph);
+        stamp.Parent.CreateDirectory();
+        File.WriteAllText(stamp, buildIdentity);
+        return written;
+    }
+
+    /// <summary>Writes every file whose content would change; returns their relative paths.</summary>
+    public IReadOnlyList<string> Update(BuildGraph graph)
+    {
+        var written = new List<string>();
+        foreach (var (file, content) in Stale(graph))
+        {
+            var path = rootDirectory / file.RelativePath;
+            path.Parent.CreateDirectory();
+            var temporary = path + ".tmp";
+            File.WriteAllText(temporary, content);
+            File.Move(temporary, path, overwrite: true);
+            written.Add(file.RelativePath);
+        }
+        return written;
+    }
+
+    /// <summary>The relative paths of files that are missing or differ from what would be generated.</summary>
+    public IReadOnlyList<string> FindStale(BuildGraph graph) => [.. Stale(graph).Select(s => s.File.RelativePath)];
+
+    private IEnumerable<(GeneratedFile File, string Content)> Stale(BuildGraph graph)
+    {
+        foreach (var file in _files)
+        {
+            var content = file.Generate(graph);
+            var path = rootDirectory / file.RelativePath;
+            if (!path.FileExists() || File.ReadAllText(path).ReplaceLineEndings("\n") != content)
+                yield return (file, content);
+        }
+    }
+}

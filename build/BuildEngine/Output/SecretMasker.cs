@@ -1,0 +1,53 @@
+using System.Text.Json;
+
+namespace BuildEngine.Output;
+
+/// <summary>
+/// The one place secrets are masked. Every writer of the engine (console, log file, summary, errors,
+/// echoed command lines) passes its text through here. Later code registers secrets found at run time.
+/// </summary>
+public sealed class SecretMasker
+{
+    /// <summary>Shorter values would mask ordinary words and numbers all over the output.</summary>
+    public const int MinimumLength = 4;
+
+    public const string Mask = "***";
+
+    private readonly Lock _gate = new();
+    private string[] _secrets = [];
+
+    public void Register(string? secret)
+    {
+        if (string.IsNullOrEmpty(secret)) return;
+        var forms = new List<string> { secret, secret.Trim() };
+        // A multi-line secret (a private key) reaches output one line at a time.
+        forms.AddRange(secret.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+        // Inside JSON or an escaped log line a secret appears encoded.
+        forms.Add(JsonEncodedBody(secret));
+        lock (_gate)
+        {
+            _secrets = [.. _secrets.Concat(forms.Where(f => f.Length >= MinimumLength && !IsStructural(f)))
+                .Distinct(StringComparer.Ordinal)
+                .OrderByDescending(s => s.Length)];
+        }
+    }
+
+    public string Apply(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return text ?? "";
+        var secrets = _secrets;
+        foreach (var secret in secrets)
+        {
+            if (text.Contains(secret, StringComparison.Ordinal))
+                text = text.Replace(secret, Mask, StringComparison.Ordinal);
+        }
+        return text;
+    }
+
+    public bool HasSecrets => _secrets.Length > 0;
+
+    private static string JsonEncodedBody(string secret) => JsonEncodedText.Encode(secret).ToString();
+
+    /// <summary>Lines such as <c>-----END OPENSSH PRIVATE KEY-----</c> are not secret and appear in docs.</summary>
+    private static bool IsStructural(string line) => line.StartsWith("-----", StringComparison.Ordinal);
+}

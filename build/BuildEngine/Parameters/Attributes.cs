@@ -1,0 +1,19 @@
+namespace BuildEngine.Parameters;
+
+/// <summary>Marks a field or property as a build parameter; its initializer is the default.</summary>
+[AttributeUsage(AttributeTargets.Field | AttributeTargets.Property)]
+public sealed class ParameterAttribute(string description = "") : Attribute
+{
+    public string Description { get; } = description;
+
+    /// <summary>The environment variable shown in help and docs (any name that normalizes alike is read too).</summary>
+    public string? EnvironmentVariable { get; init; }
+}
+
+/// <summary>The parameter's value is masked as <c>***</c> in everything the engine writes.</summary>
+[AttributeUsage(AttributeTargets.Field | AttributeTargets.Property)]
+public sealed class SecretAttribute : Attribute;
+
+/// <summary>The build refuses to run targets while this parameter has no value.</summary>
+[AttributeUsage(AttributeTargets.Field | AttributeTargets.Property)]
+public sealed class RequiredAttribute : Attribute;

@@ -1,0 +1,128 @@
+using System.Text.Json;
+using BuildEngine.Definition;
+
+namespace BuildEngine.Parameters;
+
+/// <summary>
+/// Sets every parameter from the highest source that has it: the command line, environment variables,
+/// the chosen profiles (later wins), .nuke/parameters.json, the initializer.
+/// </summary>
+internal sealed class ParameterResolver(
+    BuildGraph graph,
+    IReadOnlyDictionary<string, string> environment,
+    AbsolutePath rootDirectory,
+    string currentDirectory)
+{
+    private AbsolutePath ParametersDirectory => rootDirectory / ".nuke";
+
+    public void Apply(object build, CommandLine commandLine)
+    {
+        var fromCommandLine = ReadCommandLine(commandLine);
+        var fromFiles = ReadParameterFiles(commandLine.Profiles);
+        foreach (var parameter in graph.Parameters)
+        {
+            var key = ParameterNames.Normalize(parameter.Name);
+            var raw = fromCommandLine.GetValueOrDefault(key)
+                      ?? ReadEnvironment(parameter)
+                      ?? fromFiles.GetValueOrDefault(key);
+            if (raw is not null)
+                ParameterReader.SetValue(build, parameter.Member, ValueConverter.Convert(parameter, raw));
+        }
+    }
+
+    private Dictionary<string, RawValue> ReadCommandLine(CommandLine commandLine)
+    {
+        var known = graph.Parameters.ToDictionary(p => ParameterNames.Normalize(p.Name));
+        var values = new Dictionary<string, RawValue>();
+        foreach (var (name, optionValues) in commandLine.Options)
+        {
+            var key = ParameterNames.Normalize(name);
+            if (!known.ContainsKey(key))
+                throw new ParameterException($"Unknown option '--{name}' on the command line; {Suggest(name)}");
+            values[key] = new RawValue(optionValues, $"the command line (--{name})", currentDirectory);
+        }
+        return values;
+    }
+
+    private RawValue? ReadEnvironment(ParameterNode parameter)
+    {
+        // The exact member name wins, then the canonical UPPER_SNAKE name, then any spelling that normalizes alike.
+        string[] preferred = [parameter.Name, parameter.EnvironmentVariable, ParameterNames.ToUpperSnakeCase(parameter.Name)];
+        foreach (var name in preferred)
+        {
+            if (environment.TryGetValue(name, out var value))
+                return FromEnvironment(name, value);
+        }
+        var key = ParameterNames.Normalize(parameter.Name);
+        foreach (var (name, value) in environment.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            if (ParameterNames.Normalize(name) == key)
+                return FromEnvironment(name, value);
+        }
+        return null;
+    }
+
+    private RawValue FromEnvironment(string name, string value) =>
+        new([value], $"environment variable {name}", rootDirectory);
+
+    private Dictionary<string, RawValue> ReadParameterFiles(IReadOnlyList<string> profiles)
+    {
+        var values = new Dictionary<string, RawValue>();
+        var defaults = ParametersDirectory / "parameters.json";
+        if (defaults.FileExists())
+            ReadFile(defaults, values);
+        foreach (var profile in profiles)
+        {
+            var file = ParametersDirectory / $"parameters.{profile}.json";
+            if (!file.FileExists())
+                throw new ParameterException($"Profile '{profile}' given with --profile: file {file.GetRelativePathFrom(rootDirectory)} does not exist; expected .nuke/parameters.<profile>.json.");
+            ReadFile(file, values);
+        }
+        return values;
+    }
+
+    private void ReadFile(AbsolutePath file, Dictionary<string, RawValue> values)
+    {
+        var known = graph.Parameters.Select(p => ParameterNames.Normalize(p.Name)).ToHashSet();
+        var relative = file.GetRelativePathFrom(rootDirectory);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllBytes(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            throw new ParameterException($"Parameter file {relative} is not valid JSON (line {e.LineNumber + 1}): expected an object of parameter names and values.");
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw new ParameterException($"Parameter file {relative}: expected a JSON object of parameter names and values.");
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (property.Name == "$schema") continue;
+                var key = ParameterNames.Normalize(property.Name);
+                if (!known.Contains(key))
+                    throw new ParameterException($"Unknown parameter '{property.Name}' in {relative}; {Suggest(property.Name)}");
+                values[key] = new RawValue(JsonValues(property.Value, relative, property.Name), $"{relative} ({property.Name})", rootDirectory);
+            }
+        }
+    }
+
+    private static IReadOnlyList<string> JsonValues(JsonElement value, string file, string name) => value.ValueKind switch
+    {
+        JsonValueKind.Array => [.. value.EnumerateArray().SelectMany(v => JsonValues(v, file, name))],
+        JsonValueKind.String => [value.GetString()!],
+        JsonValueKind.Number => [value.GetRawText()],
+        JsonValueKind.True => ["true"],
+        JsonValueKind.False => ["false"],
+        _ => throw new ParameterException($"Parameter '{name}' in {file}: expected a string, number, boolean or array, got {value.ValueKind}."),
+    };
+
+    private string Suggest(string name)
+    {
+        var options = graph.Parameters.Select(p => p.Option.TrimStart('-')).ToList();
+        var closest = NameSuggester.Closest(ParameterNames.ToKebabCase(name), options);
+        return closest is null ? "see --help for the parameters." : $"did you mean --{closest}?";
+    }
+}

@@ -1,0 +1,124 @@
+using System.Collections.Immutable;
+using BuildEngine.Definition;
+
+namespace BuildEngine.Planning;
+
+/// <summary>
+/// Turns invoked targets into an ordered plan: the invoked targets (or the default), their dependencies
+/// and the targets they trigger, ordered by dependencies, triggers and After/Before. Static conditions
+/// and <c>--skip</c> decide what is skipped.
+/// </summary>
+public static class Planner
+{
+    public static ExecutionPlan Plan(BuildGraph graph, IReadOnlyList<string> invoked, bool skip, IReadOnlyList<string> skipped)
+    {
+        var invokedNames = (invoked.Count == 0 ? [graph.DefaultTarget] : invoked).Select(n => Resolve(graph, n)).Distinct().ToList();
+        var skippedNames = skipped.Select(n => Resolve(graph, n)).ToHashSet(StringComparer.Ordinal);
+
+        var included = Closure(graph, invokedNames);
+        var ordered = Order(graph, included);
+
+        var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in ordered)
+        {
+            var reason = SkipReason(graph[name], invokedNames.Contains(name), skip, skippedNames);
+            if (reason is not null)
+                reasons[name] = reason;
+        }
+        CascadeSkips(graph, ordered, invokedNames, reasons);
+
+        return new ExecutionPlan([.. ordered.Select(n => new PlannedTarget(graph[n], invokedNames.Contains(n), reasons.GetValueOrDefault(n)))]);
+    }
+
+    private static string Resolve(BuildGraph graph, string name)
+    {
+        if (graph.TryGetTarget(name, out var target))
+            return target.Name;
+        var listed = graph.Targets.Where(t => !t.Unlisted).Select(t => t.Name).ToList();
+        var closest = NameSuggester.Closest(name, listed);
+        var hint = closest is null ? "" : $"did you mean {closest}? ";
+        throw new PlanningException($"Unknown target '{name}'; {hint}Targets: {string.Join(", ", listed)}.");
+    }
+
+    private static HashSet<string> Closure(BuildGraph graph, IEnumerable<string> roots)
+    {
+        var included = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(roots);
+        while (pending.TryPop(out var name))
+        {
+            if (!included.Add(name)) continue;
+            foreach (var next in graph[name].DependsOn.Concat(graph[name].Triggers))
+                pending.Push(next);
+        }
+        return included;
+    }
+
+    /// <summary>Kahn's algorithm; ties keep declaration order so the plan reads like the source.</summary>
+    private static List<string> Order(BuildGraph graph, HashSet<string> included)
+    {
+        var predecessors = included.ToDictionary(n => n, _ => new HashSet<string>(StringComparer.Ordinal));
+        foreach (var name in included)
+        {
+            var node = graph[name];
+            foreach (var before in node.DependsOn.Concat(node.RunsAfter).Where(included.Contains))
+                predecessors[name].Add(before);
+            foreach (var triggered in node.Triggers.Where(included.Contains))
+                predecessors[triggered].Add(name);
+        }
+
+        var ordered = new List<string>();
+        var remaining = included.OrderBy(n => graph[n].DeclarationIndex).ToList();
+        while (remaining.Count > 0)
+        {
+            var next = remaining.FirstOrDefault(n => predecessors[n].All(ordered.Contains))
+                ?? throw new DefinitionException("Circular ordering between targets: " + string.Join(", ", remaining) + ".");
+            ordered.Add(next);
+            remaining.Remove(next);
+        }
+        return ordered;
+    }
+
+    private static string? SkipReason(TargetNode target, bool invoked, bool skip, HashSet<string> skipped)
+    {
+        if (skip && skipped.Count == 0 && !invoked)
+            return "--skip";
+        if (skipped.Contains(target.Name))
+            return $"--skip {target.Name}";
+        foreach (var condition in target.StaticConditions)
+        {
+            bool holds;
+            try
+            {
+                holds = condition.Evaluate();
+            }
+            catch (Exception e)
+            {
+                throw new PlanningException($"Target '{target.Name}': condition '{condition.Text}' threw {e.GetType().Name}: {e.Message}");
+            }
+            if (!holds)
+                return $"condition false: {condition.Text}";
+        }
+        return null;
+    }
+
+    /// <summary>WhenSkipped(Skip): a skipped target's dependencies are skipped too unless a running target needs them.</summary>
+    private static void CascadeSkips(BuildGraph graph, List<string> ordered, List<string> invoked, Dictionary<string, string> reasons)
+    {
+        bool changed;
+        do
+        {
+            changed = false;
+            foreach (var name in ordered.Where(n => !reasons.ContainsKey(n) && !invoked.Contains(n)))
+            {
+                var needers = ordered.Where(o => graph[o].DependsOn.Contains(name) || graph[o].Triggers.Contains(name)).ToList();
+                if (needers.Count == 0 || needers.Any(o => !reasons.ContainsKey(o)))
+                    continue;
+                var cascading = needers.FirstOrDefault(o => graph[o].WhenSkipped == DependencyBehavior.Skip && graph[o].DependsOn.Contains(name));
+                if (cascading is null || needers.Any(o => graph[o].WhenSkipped != DependencyBehavior.Skip))
+                    continue;
+                reasons[name] = $"dependency of skipped {cascading}";
+                changed = true;
+            }
+        } while (changed);
+    }
+}
