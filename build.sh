@@ -70,6 +70,28 @@ install_dotnet() {
     || fail "dotnet-install.sh could not install .NET SDK ${want}"
 }
 
+runtime_identifier() {
+  local os arch
+  case "$(uname -s)" in Linux) os=linux ;; Darwin) os=osx ;; *) return 1 ;; esac
+  case "$(uname -m)" in x86_64|amd64) arch=x64 ;; aarch64|arm64) arch=arm64 ;; *) return 1 ;; esac
+  echo "$os-$arch"
+}
+
+# ReadyToRun (precompiled) code halves the JIT work of every start; plain IL is the fallback where the
+# crossgen package cannot be had (an unusual platform, an offline machine without it in the cache).
+compile_build() {
+  local rid
+  if rid="$(runtime_identifier)" && "$DOTNET_EXE" publish "$BUILD_PROJECT_FILE" --configuration Release --output "$BIN_DIRECTORY" \
+      --runtime "$rid" --self-contained false -p:PublishReadyToRun=true \
+      --nologo --verbosity quiet -tl:off > "$TEMP_DIRECTORY/compile.log" 2>&1; then
+    return 0
+  fi
+  grep -qiE 'crossgen|NETSDK1094|NETSDK1095|Unable to find package|NU1101|NU1102' "$TEMP_DIRECTORY/compile.log" || return 1
+  echo "build.sh: ReadyToRun compilation is not available here; compiling plain IL" >&2
+  "$DOTNET_EXE" build "$BUILD_PROJECT_FILE" --configuration Release --output "$BIN_DIRECTORY" \
+    --nologo --verbosity quiet -tl:off > "$TEMP_DIRECTORY/compile.log" 2>&1
+}
+
 mkdir -p "$BIN_DIRECTORY"
 exec 9> "$TEMP_DIRECTORY/build.lock"
 command -v flock > /dev/null && flock 9   # two cold starts at once compile once
@@ -83,8 +105,7 @@ fi
 if [[ ! -f "$STAMP_FILE" || -n "$(changed_inputs)" ]]; then
   echo "build.sh: compiling build/ (its sources changed)" >&2
   touch "$STAMP_FILE.next"
-  if ! "$DOTNET_EXE" build "$BUILD_PROJECT_FILE" --configuration Release --output "$BIN_DIRECTORY" \
-      --nologo --verbosity quiet -tl:off > "$TEMP_DIRECTORY/compile.log" 2>&1; then
+  if ! compile_build; then
     grep -E 'error|warning' "$TEMP_DIRECTORY/compile.log" | sort -u >&2 || cat "$TEMP_DIRECTORY/compile.log" >&2
     fail "compiling build/ failed (full output: .nuke/temp/compile.log)"
   fi

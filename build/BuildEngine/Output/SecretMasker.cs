@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace BuildEngine.Output;
@@ -23,7 +24,8 @@ public sealed class SecretMasker
         // A multi-line secret (a private key) reaches output one line at a time.
         forms.AddRange(secret.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
         // Inside JSON or an escaped log line a secret appears encoded.
-        forms.Add(JsonEncodedBody(secret));
+        forms.Add(JsonEncodedText.Encode(secret).ToString());
+        forms.Add(JsonEncodedText.Encode(secret, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString());
         lock (_gate)
         {
             _secrets = [.. _secrets.Concat(forms.Where(f => f.Length >= MinimumLength && !IsStructural(f)))
@@ -45,8 +47,6 @@ public sealed class SecretMasker
     }
 
     public bool HasSecrets => _secrets.Length > 0;
-
-    private static string JsonEncodedBody(string secret) => JsonEncodedText.Encode(secret).ToString();
 
     /// <summary>Lines such as <c>-----END OPENSSH PRIVATE KEY-----</c> are not secret and appear in docs.</summary>
     private static bool IsStructural(string line) => line.StartsWith("-----", StringComparison.Ordinal);

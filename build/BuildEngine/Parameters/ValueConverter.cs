@@ -55,7 +55,7 @@ internal static class ValueConverter
         {
             if ((Nullable.GetUnderlyingType(type) ?? type) == typeof(bool))
                 return true;
-            throw Error(parameter, raw, "(no value)", "a value");
+            throw Error(parameter, raw, null, "a value");
         }
         if (raw.Values.Count > 1)
             throw Error(parameter, raw, string.Join(' ', raw.Values), "a single value");
@@ -103,9 +103,9 @@ internal static class ValueConverter
         throw new ParameterException($"Parameter '{parameter.Name}' has unsupported type {type.Name}.");
     }
 
-    private static ParameterException Error(ParameterNode parameter, RawValue raw, string value, string expected)
+    private static ParameterException Error(ParameterNode parameter, RawValue raw, string? value, string expected)
     {
-        var shown = parameter.IsSecret ? "***" : $"'{value}'";
+        var shown = value is null ? "(no value)" : parameter.IsSecret ? "***" : $"'{value}'";
         return new ParameterException(
             $"Parameter '{parameter.Name}' from {raw.Source}: value {shown} is not valid; expected {expected}.");
     }

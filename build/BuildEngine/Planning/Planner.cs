@@ -101,9 +101,13 @@ public static class Planner
         return null;
     }
 
-    /// <summary>WhenSkipped(Skip): a skipped target's dependencies are skipped too unless a running target needs them.</summary>
+    /// <summary>
+    /// WhenSkipped(Skip): a skipped target releases its dependencies, which are skipped too unless a target that
+    /// still runs (or a skipped one with the default behaviour) needs them. Skipped dependencies release theirs.
+    /// </summary>
     private static void CascadeSkips(BuildGraph graph, List<string> ordered, List<string> invoked, Dictionary<string, string> reasons)
     {
+        var releasing = ordered.Where(n => reasons.ContainsKey(n) && graph[n].WhenSkipped == DependencyBehavior.Skip).ToHashSet();
         bool changed;
         do
         {
@@ -111,12 +115,10 @@ public static class Planner
             foreach (var name in ordered.Where(n => !reasons.ContainsKey(n) && !invoked.Contains(n)))
             {
                 var needers = ordered.Where(o => graph[o].DependsOn.Contains(name) || graph[o].Triggers.Contains(name)).ToList();
-                if (needers.Count == 0 || needers.Any(o => !reasons.ContainsKey(o)))
+                if (needers.Count == 0 || !needers.All(releasing.Contains))
                     continue;
-                var cascading = needers.FirstOrDefault(o => graph[o].WhenSkipped == DependencyBehavior.Skip && graph[o].DependsOn.Contains(name));
-                if (cascading is null || needers.Any(o => graph[o].WhenSkipped != DependencyBehavior.Skip))
-                    continue;
-                reasons[name] = $"dependency of skipped {cascading}";
+                reasons[name] = $"dependency of skipped {needers[0]}";
+                releasing.Add(name);
                 changed = true;
             }
         } while (changed);

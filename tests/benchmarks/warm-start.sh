@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Benchmark: warm `./build.sh --plan` against the NUKE-style bootstrap of the same build
+# (`dotnet build build/_build.csproj` then `dotnet run --project build --no-build -- --plan`).
+# Median of RUNS runs each (default 7), both measured in this one run. Prints a Markdown table.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+RUNS="${RUNS:-7}"
+cd "$ROOT"
+
+seconds() { # runs "$@" quietly, prints elapsed seconds
+  local start end
+  start=$(date +%s.%N)
+  "$@" > /dev/null 2>&1
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc -l
+}
+
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+nuke_style() {
+  dotnet build build/_build.csproj --nologo --verbosity quiet > /dev/null 2>&1
+  dotnet run --project build --no-build -- --plan
+}
+
+# Warm both paths first: compiled build, restored packages.
+./build.sh --plan > /dev/null
+nuke_style > /dev/null 2>&1
+
+ours=(); nuke=()
+for _ in $(seq "$RUNS"); do
+  ours+=("$(seconds ./build.sh --plan)")
+  nuke+=("$(seconds nuke_style)")
+done
+
+ours_median=$(printf '%s\n' "${ours[@]}" | median)
+nuke_median=$(printf '%s\n' "${nuke[@]}" | median)
+ratio=$(echo "$nuke_median / $ours_median" | bc -l)
+
+printf '| path | median of %d (s) |\n|---|---|\n' "$RUNS"
+printf '| warm `./build.sh --plan` | %.3f |\n' "$ours_median"
+printf '| `dotnet build` + `dotnet run --no-build -- --plan` | %.3f |\n' "$nuke_median"
+printf '\nspeed-up: %.1fx (target: >= 8x, and <= 0.3 s for ./build.sh)\n' "$ratio"
+awk -v o="$ours_median" -v r="$ratio" 'BEGIN { exit !(o <= 0.3 && r >= 8) }' || { echo "TARGET MISSED" >&2; exit 1; }
