@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using System.Runtime.InteropServices;
+using BuildEngine.Ci;
 using BuildEngine.Definition;
 using BuildEngine.Execution;
 using BuildEngine.Generation;
@@ -26,6 +27,9 @@ public abstract class BuildBase
     public AbsolutePath TemporaryDirectory => RootDirectory / ".nuke" / "temp";
 
     public bool IsCi => Context.Host.IsCi;
+
+    /// <summary>Branch, commit, pull request and links of this run (CircleCI's variables, or the local checkout).</summary>
+    public CiEnvironment Ci => Context.Ci;
 
     public IReadOnlyDictionary<string, string> EnvironmentVariables => Context.Host.Environment;
 
@@ -108,6 +112,8 @@ internal sealed class BuildContext(BuildHost host, BuildOutput output)
     public BuildHost Host { get; } = host;
     public BuildOutput Output { get; } = output;
     public TargetSummaries Summaries { get; } = new();
-    public ToolRunner Tools { get; } = new(output);
+    public ToolRunner Tools { get; } = new(output, host.Environment);
     public BuildGraph? Graph { get; set; }
+    private CiEnvironment? _ci;
+    public CiEnvironment Ci => _ci ??= CiEnvironment.Detect(Host.Environment, Host.RootDirectory, Host.IsCi);
 }

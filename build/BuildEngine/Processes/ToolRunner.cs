@@ -31,7 +31,7 @@ public sealed record ToolResult(int ExitCode, IReadOnlyList<string> StandardOutp
 /// Runs external programs through CliWrap: echoes the (masked) command line, streams output as it comes,
 /// and on cancellation interrupts the process first so it can clean up, then kills it.
 /// </summary>
-public sealed class ToolRunner(BuildOutput output)
+public sealed class ToolRunner(BuildOutput output, IReadOnlyDictionary<string, string> environment)
 {
     public async Task<ToolResult> RunAsync(ToolInvocation invocation, CancellationToken cancellationToken)
     {
@@ -41,7 +41,7 @@ public sealed class ToolRunner(BuildOutput output)
         var command = Cli.Wrap(invocation.Executable)
             .WithArguments(invocation.Arguments)
             .WithValidation(CommandResultValidation.None)
-            .WithEnvironmentVariables(invocation.Environment)
+            .WithEnvironmentVariables(ChildEnvironment(invocation.Environment))
             .WithStandardOutputPipe(PipeTarget.ToDelegate(line =>
             {
                 lock (stdout) stdout.Add(line);
@@ -71,6 +71,22 @@ public sealed class ToolRunner(BuildOutput output)
         {
             throw new ToolNotFoundException(invocation.Executable, e.InnerException.Message);
         }
+    }
+
+    /// <summary>
+    /// A child sees the build's environment (which a test may have made up), not whatever the host process has,
+    /// plus the invocation's own variables.
+    /// </summary>
+    private Dictionary<string, string?> ChildEnvironment(IReadOnlyDictionary<string, string?> overrides)
+    {
+        var variables = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
+            variables[(string)entry.Key] = null;
+        foreach (var (key, value) in environment)
+            variables[key] = value;
+        foreach (var (key, value) in overrides)
+            variables[key] = value;
+        return variables;
     }
 
     /// <summary>Whether an executable can be found on PATH (or exists, when given a path).</summary>

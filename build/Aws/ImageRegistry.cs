@@ -1,0 +1,62 @@
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Polly;
+
+namespace Pipeline.Aws;
+
+/// <summary>An AMI of this pipeline, with what pruning needs to know.</summary>
+public sealed record PipelineImage(string ImageId, string Name, DateTimeOffset CreatedAt, IReadOnlyList<string> SnapshotIds, string? InputsHash);
+
+/// <summary>The pipeline's AMIs in EC2: found by their inputs-hash tag, listed by project, deregistered with their snapshots.</summary>
+public sealed class ImageRegistry(IAmazonEC2 ec2, ResiliencePipeline resilience)
+{
+    public const string ProjectTag = "Project";
+    public const string InputsHashTag = "InputsHash";
+
+    /// <summary>An available image of ours (owner self) whose inputs hash matches, newest first.</summary>
+    public async Task<PipelineImage?> FindByInputsHashAsync(string project, string inputsHash, CancellationToken cancellationToken)
+    {
+        var images = await DescribeAsync([
+            new Filter { Name = $"tag:{InputsHashTag}", Values = [inputsHash] },
+            new Filter { Name = $"tag:{ProjectTag}", Values = [project] },
+            new Filter { Name = "state", Values = ["available"] },
+        ], cancellationToken);
+        return images.OrderByDescending(i => i.CreatedAt).FirstOrDefault();
+    }
+
+    public Task<IReadOnlyList<PipelineImage>> ListAsync(string project, CancellationToken cancellationToken) =>
+        DescribeAsync([new Filter { Name = $"tag:{ProjectTag}", Values = [project] }], cancellationToken);
+
+    /// <summary>Deregisters the image, then deletes its snapshots (EC2 refuses while an AMI still uses them).</summary>
+    public async Task DeregisterAsync(PipelineImage image, CancellationToken cancellationToken)
+    {
+        await resilience.ExecuteAsync(async token =>
+            await ec2.DeregisterImageAsync(new DeregisterImageRequest { ImageId = image.ImageId }, token), cancellationToken);
+        foreach (var snapshot in image.SnapshotIds)
+        {
+            await resilience.ExecuteAsync(async token =>
+                await ec2.DeleteSnapshotAsync(new DeleteSnapshotRequest { SnapshotId = snapshot }, token), cancellationToken);
+        }
+    }
+
+    private async Task<IReadOnlyList<PipelineImage>> DescribeAsync(List<Filter> filters, CancellationToken cancellationToken)
+    {
+        var images = new List<PipelineImage>();
+        string? nextToken = null;
+        do
+        {
+            var request = new DescribeImagesRequest { Owners = ["self"], Filters = filters, NextToken = nextToken };
+            var response = await resilience.ExecuteAsync(async token => await ec2.DescribeImagesAsync(request, token), cancellationToken);
+            images.AddRange((response.Images ?? []).Select(ToPipelineImage));
+            nextToken = response.NextToken;
+        } while (!string.IsNullOrEmpty(nextToken));
+        return images;
+    }
+
+    private static PipelineImage ToPipelineImage(Image image) => new(
+        image.ImageId,
+        image.Name ?? "",
+        DateTimeOffset.TryParse(image.CreationDate, out var created) ? created : DateTimeOffset.MinValue,
+        [.. (image.BlockDeviceMappings ?? []).Where(m => m.Ebs?.SnapshotId is not null).Select(m => m.Ebs.SnapshotId)],
+        image.Tags?.FirstOrDefault(t => t.Key == InputsHashTag)?.Value);
+}

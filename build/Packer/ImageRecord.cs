@@ -1,0 +1,48 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Pipeline.Packer;
+
+/// <summary>
+/// <c>image/ami.json</c>: what PackerBuild hands to later targets and jobs — the AMI, where it is, which inputs
+/// made it, whether this run built it or reused an existing one, and the SSM parameter that points to it.
+/// </summary>
+public sealed record ImageRecord(
+    string ImageId,
+    string Region,
+    string InputsHash,
+    string Commit,
+    bool Built,
+    string SsmParameter,
+    DateTimeOffset RecordedAt)
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public void Save(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Options) + "\n");
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    public static ImageRecord Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"Image record {path} does not exist; PackerBuild writes it (run it first, or attach its workspace).");
+        try
+        {
+            return JsonSerializer.Deserialize<ImageRecord>(File.ReadAllText(path), Options)
+                   ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"Image record {path} is not valid ({e.Message}); expected the JSON PackerBuild writes.");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using Pipeline.Aws;
+using Tests.Doubles.Aws;
+
+namespace Tests.Aws;
+
+public sealed class PruneImagesTests : IDisposable
+{
+    private readonly PipelineRun _run = new();
+    private readonly AwsServer _aws = new();
+
+    public PruneImagesTests()
+    {
+        var now = DateTimeOffset.UtcNow;
+        for (var i = 1; i <= 5; i++)
+        {
+            _aws.Ec2.AddImage(new FakeImage($"ami-0000000000000000{i}", $"gitops-web-dev-{i}", now.AddDays(-i),
+                new Dictionary<string, string> { ["Project"] = "gitops-demo", ["InputsHash"] = $"hash{i}" }, [$"snap-{i}a", $"snap-{i}b"]));
+        }
+        _aws.Ec2.AddImage(new FakeImage("ami-0other0000000001", "other", now.AddDays(-30),
+            new Dictionary<string, string> { ["Project"] = "someone-else" }, ["snap-other"]));
+        // The oldest image is still what prod runs.
+        _aws.Ssm.Parameters["/gitops-demo/prod/ami-id"] = new FakeParameter("/gitops-demo/prod/ami-id", "ami-00000000000000005", "String", "aws:ec2:image", null, 1);
+    }
+
+    public void Dispose()
+    {
+        _run.Dispose();
+        _aws.Dispose();
+    }
+
+    [Fact]
+    public async Task Keeps_the_newest_and_the_referenced_images_and_deletes_the_others_with_their_snapshots()
+    {
+        var outcome = await _run.RunAsync(["PruneImages", "--keep-images", "2"], _aws.Environment());
+
+        Assert.True(outcome.ExitCode == 0, outcome.Output);
+        Assert.Equal(["ami-00000000000000001", "ami-00000000000000002", "ami-00000000000000005", "ami-0other0000000001"], _aws.Ec2.Images.Keys.Order());
+        Assert.Equal(["snap-3a", "snap-3b", "snap-4a", "snap-4b"], _aws.Ec2.DeletedSnapshots.Order());
+        Assert.Contains("removed 2, kept 3", outcome.Output);
+    }
+
+    [Fact]
+    public async Task Preview_lists_what_would_go_and_touches_nothing()
+    {
+        var outcome = await _run.RunAsync(["PruneImages", "--keep-images", "2", "--prune-preview"], _aws.Environment());
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal(6, _aws.Ec2.Images.Count);
+        Assert.Empty(_aws.Ec2.DeletedSnapshots);
+        Assert.Equal(0, _aws.CountOf("DeregisterImage"));
+        Assert.Contains("would remove ami-00000000000000003", outcome.Output);
+        Assert.Contains("preview: would remove 2, keep 3", outcome.Output);
+    }
+
+    [Fact]
+    public void Keeping_fewer_than_one_is_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => PruningDecision.Decide([], 0, new HashSet<string>()));
+    }
+}

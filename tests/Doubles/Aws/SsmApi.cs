@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Tests.Doubles.Aws;
+
+public sealed record FakeParameter(string Name, string Value, string Type, string DataType, string? Description, long Version);
+
+/// <summary>SSM's JSON 1.1 API: X-Amz-Target AmazonSSM.&lt;Action&gt;, JSON in and out.</summary>
+public sealed class SsmApi
+{
+    public ConcurrentDictionary<string, FakeParameter> Parameters { get; } = new(StringComparer.Ordinal);
+
+    public ServerResponse Handle(string action, string body)
+    {
+        var request = JsonNode.Parse(body)!.AsObject();
+        return action switch
+        {
+            "PutParameter" => Put(request),
+            "GetParameter" => Get(request),
+            "GetParametersByPath" => GetByPath(request),
+            _ => Error(400, "InvalidAction", $"Unknown action {action}"),
+        };
+    }
+
+    private ServerResponse Put(JsonObject request)
+    {
+        var name = (string)request["Name"]!;
+        var overwrite = (bool?)request["Overwrite"] ?? false;
+        if (Parameters.TryGetValue(name, out var existing) && !overwrite)
+            return Error(400, "ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.");
+        var version = (existing?.Version ?? 0) + 1;
+        Parameters[name] = new FakeParameter(name, (string)request["Value"]!, (string?)request["Type"] ?? "String",
+            (string?)request["DataType"] ?? "text", (string?)request["Description"], version);
+        return Json(new JsonObject { ["Version"] = version, ["Tier"] = "Standard" });
+    }
+
+    private ServerResponse Get(JsonObject request)
+    {
+        var name = (string)request["Name"]!;
+        return Parameters.TryGetValue(name, out var parameter)
+            ? Json(new JsonObject { ["Parameter"] = ToJson(parameter) })
+            : Error(400, "ParameterNotFound", $"Parameter {name} not found.");
+    }
+
+    private ServerResponse GetByPath(JsonObject request)
+    {
+        var path = (string)request["Path"]!;
+        var recursive = (bool?)request["Recursive"] ?? false;
+        var matching = Parameters.Values.Where(p => p.Name.StartsWith(path, StringComparison.Ordinal)
+                && (recursive || !p.Name[path.Length..].Contains('/')))
+            .OrderBy(p => p.Name)
+            .Select(p => (JsonNode)ToJson(p));
+        return Json(new JsonObject { ["Parameters"] = new JsonArray([.. matching]) });
+    }
+
+    private static JsonObject ToJson(FakeParameter parameter) => new()
+    {
+        ["Name"] = parameter.Name,
+        ["Type"] = parameter.Type,
+        ["Value"] = parameter.Value,
+        ["Version"] = parameter.Version,
+        ["LastModifiedDate"] = 1.7e9,
+        ["ARN"] = $"arn:aws:ssm:eu-west-1:123456789012:parameter{parameter.Name}",
+        ["DataType"] = parameter.DataType,
+    };
+
+    private static ServerResponse Json(JsonObject body) => new(200, body.ToJsonString(), "application/x-amz-json-1.1");
+
+    public static ServerResponse Error(int status, string code, string message) =>
+        new(status, JsonSerializer.Serialize(new Dictionary<string, string> { ["__type"] = code, ["message"] = message }), "application/x-amz-json-1.1");
+}
