@@ -20,7 +20,7 @@ partial class Build : BuildBase
 
     Target Validate => _ => _
         .Description("Offline checks: generated files, Packer template, Terraform, playbooks")
-        .DependsOn(PackerValidate)
+        .DependsOn(PackerValidate, TerraformValidate)
         .Executes(CheckGeneratedFilesAreCurrent);
 
     Target PackerValidate => _ => _
@@ -33,6 +33,32 @@ partial class Build : BuildBase
         .OnlyWhenStatic(() => !IsPullRequestBuild)
         .Produces(".nuke/temp/image/ami.json")
         .Executes(BakeImageAsync);
+
+    Target TerraformValidate => _ => _
+        .Description("terraform fmt -check, init -backend=false and validate on infra/")
+        .Executes(ValidateInfrastructureAsync);
+
+    Target TerraformPlan => _ => _
+        .Description("Plan the environment: saved plan, JSON, summary (JSON, Markdown), SHA-256 and commit record")
+        .DependsOn(PackerBuild)
+        .Produces(".nuke/temp/terraform/")
+        .Executes(PlanInfrastructureAsync);
+
+    Target TerraformApply => _ => _
+        .Description("Apply exactly the reviewed plan: checked hash, commit, branch; destroys only with --allow-destroy")
+        .DependsOn(TerraformPlan)
+        .Consumes(TerraformPlan)
+        .Produces(".nuke/temp/terraform/")
+        .Executes(ApplyReviewedPlanAsync);
+
+    Target DriftCheck => _ => _
+        .Description("Refresh and plan: succeeds when nothing drifted, lists what did otherwise")
+        .Executes(CheckDriftAsync);
+
+    Target SummarizePlan => _ => _
+        .Description("Summarize any plan JSON: ./build.sh SummarizePlan --plan-json <file> [--summary-out <file.json|.md|.txt>]")
+        .Requires(() => PlanJson)
+        .Executes(SummarizePlanFile);
 
     Target PruneImages => _ => _
         .Description("Deregister this pipeline's images beyond the newest --keep-images that no SSM parameter points to")

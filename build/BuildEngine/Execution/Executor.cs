@@ -83,6 +83,11 @@ public sealed class Executor(BuildOutput output, IReadOnlyList<ITargetObserver> 
             result = new TargetResult(target.Name, TargetStatus.Succeeded, stopwatch.Elapsed);
             output.Success($"{target.Name} succeeded in {Durations.Format(stopwatch.Elapsed)}");
         }
+        catch (TargetSkippedException skipped)
+        {
+            result = new TargetResult(target.Name, TargetStatus.Skipped, stopwatch.Elapsed, skipped.Reason);
+            output.Detail($"{target.Name} skipped: {skipped.Reason}");
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             result = new TargetResult(target.Name, TargetStatus.Aborted, stopwatch.Elapsed, "cancelled");

@@ -19,3 +19,12 @@ public sealed record BuildResult(IReadOnlyList<TargetResult> Targets)
 
     public TargetResult this[string target] => Targets.Single(t => t.Target == target);
 }
+
+/// <summary>
+/// Thrown by a target that finds, while running, that there is nothing to do (a plan without changes): the
+/// target is reported Skipped with the reason, and targets after it still run.
+/// </summary>
+public sealed class TargetSkippedException(string reason) : Exception(reason)
+{
+    public string Reason { get; } = reason;
+}

@@ -13,6 +13,9 @@ public sealed record ToolInvocation(string Executable, IReadOnlyList<string> Arg
     /// <summary>Called with every stdout line instead of echoing it (e.g. to render machine-readable output).</summary>
     public Action<string>? OnOutputLine { get; init; }
 
+    /// <summary>Stdout goes to this file, byte for byte, instead of being echoed or kept (large or secret output).</summary>
+    public string? StandardOutputPath { get; init; }
+
     /// <summary>Whether stdout/stderr lines are echoed to the build output as they come.</summary>
     public bool EchoOutput { get; init; } = true;
 
@@ -55,6 +58,11 @@ public sealed class ToolRunner(BuildOutput output, IReadOnlyDictionary<string, s
             }, Encoding.UTF8));
         if (invocation.WorkingDirectory is not null)
             command = command.WithWorkingDirectory(invocation.WorkingDirectory);
+        if (invocation.StandardOutputPath is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(invocation.StandardOutputPath))!);
+            command = command.WithStandardOutputPipe(PipeTarget.ToFile(invocation.StandardOutputPath));
+        }
 
         using var forceful = new CancellationTokenSource();
         await using var escalation = cancellationToken.Register(() => forceful.CancelAfter(invocation.GracePeriod));

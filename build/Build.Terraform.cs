@@ -1,0 +1,171 @@
+using BuildEngine;
+using BuildEngine.Parameters;
+using Pipeline.Terraform;
+
+namespace Pipeline;
+
+/// <summary>The infrastructure steps: validate, plan, summarize, apply exactly the reviewed plan, detect drift.</summary>
+partial class Build
+{
+    [Parameter("Terraform executable: terraform, or tofu for OpenTofu")] readonly string TerraformExecutable = "terraform";
+    [Parameter("TerraformApply may apply a plan that deletes or replaces resources (the approval gate sets it)")] readonly bool AllowDestroy;
+    [Parameter("TerraformApply may run on a branch other than the main branch")] readonly bool ForceApply;
+    [Parameter("Public key for the instance's key pair (overrides the environment's tfvars)")] readonly string? SshPublicKey;
+
+    [Parameter("SummarizePlan: a plan in JSON (terraform show -json <planfile>)")] readonly AbsolutePath? PlanJson;
+    [Parameter("SummarizePlan: where to write the summary; .json, .md or .txt (console when empty)")] readonly AbsolutePath? SummaryOut;
+
+    AbsolutePath InfraDirectory => RootDirectory / "infra";
+    AbsolutePath PlanDirectory => TemporaryDirectory / "terraform" / DeployEnvironment;
+    AbsolutePath PlanFile => PlanDirectory / "plan.tfplan";
+    AbsolutePath PlanMetadataFile => PlanDirectory / "plan.meta.json";
+    AbsolutePath OutputsFile => PlanDirectory / "outputs.json";
+
+    TerraformCli Terraform => new(Tools, TerraformExecutable, InfraDirectory, AwsSettings.ToEnvironment());
+
+    async Task ValidateInfrastructureAsync(CancellationToken cancellationToken)
+    {
+        if (!ToolAvailable(TerraformExecutable, "TerraformValidate"))
+            return;
+        var version = await CheckTerraformVersionAsync(cancellationToken);
+        await Terraform.FormatCheckAsync(cancellationToken);
+        await Terraform.InitAsync(backendConfigFile: null, cancellationToken);
+        await Terraform.ValidateAsync(cancellationToken);
+        Summaries.Set(nameof(TerraformValidate), $"configuration valid ({TerraformExecutable} {version})");
+    }
+
+    async Task<Version> CheckTerraformVersionAsync(CancellationToken cancellationToken)
+    {
+        var version = await Terraform.VersionAsync(cancellationToken);
+        var required = VersionConstraint.FromModule(InfraDirectory);
+        if (required is not null && !required.IsSatisfiedBy(version))
+            throw new TerraformException($"{TerraformExecutable} {version} does not satisfy required_version \"{required.Text}\" in infra/; install a matching version.");
+        return version;
+    }
+
+    async Task InitForEnvironmentAsync(CancellationToken cancellationToken)
+    {
+        var backend = InfraDirectory / "environments" / $"{DeployEnvironment}.s3.tfbackend";
+        if (!backend.FileExists())
+            throw new FileNotFoundException($"No backend configuration for environment '{DeployEnvironment}': expected infra/environments/{DeployEnvironment}.s3.tfbackend.");
+        await Terraform.InitAsync(backend, cancellationToken);
+    }
+
+    IEnumerable<string> TerraformVariables()
+    {
+        var variables = InfraDirectory / "environments" / $"{DeployEnvironment}.tfvars";
+        if (!variables.FileExists())
+            throw new FileNotFoundException($"No variables for environment '{DeployEnvironment}': expected infra/environments/{DeployEnvironment}.tfvars.");
+        yield return $"-var-file={variables}";
+        yield return $"-var=project={ProjectName}";
+        yield return $"-var=commit={Ci.Commit ?? "unknown"}";
+        if (!string.IsNullOrWhiteSpace(SshPublicKey))
+            yield return $"-var=ssh_public_key={SshPublicKey}";
+    }
+
+    async Task PlanInfrastructureAsync(CancellationToken cancellationToken)
+    {
+        var version = await CheckTerraformVersionAsync(cancellationToken);
+        PlanDirectory.CreateDirectory();
+        foreach (var stale in Directory.GetFiles(PlanDirectory))
+            File.Delete(stale);
+        await InitForEnvironmentAsync(cancellationToken);
+        var hasChanges = await Terraform.PlanAsync(PlanFile, TerraformVariables(), cancellationToken);
+        await Terraform.ShowJsonAsync(PlanFile, PlanDirectory / "plan.json", cancellationToken);
+        await Terraform.ShowTextAsync(PlanFile, PlanDirectory / "plan.txt", cancellationToken);
+
+        var summary = PlanReader.Read(PlanDirectory / "plan.json");
+        PlanSummaryFormats.Save(summary, PlanDirectory / "summary.json");
+        PlanSummaryFormats.Save(summary, PlanDirectory / "summary.md");
+        foreach (var line in PlanSummaryFormats.ToText(summary).TrimEnd().Split('\n'))
+            Output.Info(line);
+        new PlanMetadata(PlanMetadata.Sha256Of(PlanFile), Ci.Commit ?? "unknown", DeployEnvironment, hasChanges && summary.HasChanges,
+            [.. summary[PlanAction.Delete], .. summary[PlanAction.Replace]], summary.OneLine, version.ToString(3), DateTimeOffset.UtcNow)
+            .Save(PlanMetadataFile);
+        Summaries.Set(nameof(TerraformPlan), summary.OneLine);
+    }
+
+    async Task ApplyReviewedPlanAsync(CancellationToken cancellationToken)
+    {
+        var meta = ReviewedPlan();
+        await CheckTerraformVersionAsync(cancellationToken);
+        await InitForEnvironmentAsync(cancellationToken);
+        if (!meta.HasChanges)
+        {
+            await SaveOutputsAsync(cancellationToken);
+            throw new BuildEngine.Execution.TargetSkippedException("the reviewed plan has no changes; outputs refreshed");
+        }
+        await Terraform.ApplyAsync(PlanFile, cancellationToken);
+        await SaveOutputsAsync(cancellationToken);
+        Summaries.Set(nameof(TerraformApply), $"applied: {meta.Summary}");
+    }
+
+    /// <summary>Everything that must hold before a reviewed plan may touch infrastructure.</summary>
+    PlanMetadata ReviewedPlan()
+    {
+        if (Ci.Branch != MainBranch && !ForceApply)
+            throw new InvalidOperationException($"TerraformApply refused: branch '{Ci.Branch ?? "unknown"}' is not {MainBranch}; applies happen from {MainBranch} (--force-apply overrides).");
+        var meta = PlanMetadata.Load(PlanMetadataFile);
+        if (!PlanFile.FileExists())
+            throw new FileNotFoundException($"Saved plan {PlanFile} does not exist; run TerraformPlan first (or attach its workspace).");
+        var actual = PlanMetadata.Sha256Of(PlanFile);
+        if (actual != meta.PlanSha256)
+            throw new InvalidOperationException($"TerraformApply refused: {PlanFile.Name} has SHA-256 {actual[..12]}…, the reviewed plan had {meta.PlanSha256[..12]}…; re-run TerraformPlan.");
+        if (meta.Commit != Ci.Commit)
+            throw new InvalidOperationException($"TerraformApply refused: the plan was made for commit {meta.Commit}, this is {Ci.Commit ?? "unknown"}; re-run TerraformPlan for this commit.");
+        if (meta.Environment != DeployEnvironment)
+            throw new InvalidOperationException($"TerraformApply refused: the plan was made for environment {meta.Environment}, not {DeployEnvironment}.");
+        if (meta.Destroys.Count > 0 && !AllowDestroy)
+            throw new InvalidOperationException($"TerraformApply refused: the plan deletes or replaces {string.Join(", ", meta.Destroys)}; pass --allow-destroy after reviewing it.");
+        return meta;
+    }
+
+    /// <summary>Saves outputs for AnsibleConfigure; sensitive values are masked from now on and kept out of the file.</summary>
+    async Task SaveOutputsAsync(CancellationToken cancellationToken)
+    {
+        var outputs = await Terraform.OutputsAsync(cancellationToken);
+        foreach (var value in outputs.All.Where(o => o.Sensitive).SelectMany(o => o.Strings()))
+            Secrets.Register(value);
+        outputs.SaveRedacted(OutputsFile);
+        Output.Info($"Outputs: {string.Join(", ", outputs.All.Select(o => o.Sensitive ? $"{o.Name} (sensitive)" : o.Name))}");
+    }
+
+    async Task CheckDriftAsync(CancellationToken cancellationToken)
+    {
+        await CheckTerraformVersionAsync(cancellationToken);
+        PlanDirectory.CreateDirectory();
+        await InitForEnvironmentAsync(cancellationToken);
+        var driftPlan = PlanDirectory / "drift.tfplan";
+        var hasChanges = await Terraform.PlanAsync(driftPlan, TerraformVariables(), cancellationToken);
+        if (!hasChanges)
+        {
+            Summaries.Set(nameof(DriftCheck), "no drift");
+            Output.Success("No drift: the infrastructure matches the configuration.");
+            return;
+        }
+        await Terraform.ShowJsonAsync(driftPlan, PlanDirectory / "drift.json", cancellationToken);
+        var summary = PlanReader.Read(PlanDirectory / "drift.json");
+        PlanSummaryFormats.Save(summary, PlanDirectory / "drift.md");
+        foreach (var line in PlanSummaryFormats.ToText(summary).TrimEnd().Split('\n'))
+            Output.Info(line);
+        var drifted = summary.Drift.Count > 0 ? string.Join(", ", summary.Drift) : "none outside Terraform";
+        Summaries.Set(nameof(DriftCheck), $"drift: {summary.Drift.Count} changed outside Terraform; {summary.OneLine} to converge");
+        throw new InvalidOperationException($"Drift detected: changed outside Terraform: {drifted}; a plan now would: {summary.OneLine}.");
+    }
+
+    void SummarizePlanFile()
+    {
+        var summary = PlanReader.Read(PlanJson!);
+        if (SummaryOut is null)
+        {
+            foreach (var line in PlanSummaryFormats.ToText(summary).TrimEnd().Split('\n'))
+                Output.Info(line);
+        }
+        else
+        {
+            PlanSummaryFormats.Save(summary, SummaryOut);
+            Output.Info($"Wrote {SummaryOut}");
+        }
+        Summaries.Set(nameof(SummarizePlan), summary.OneLine);
+    }
+}

@@ -1,0 +1,60 @@
+namespace Pipeline.Terraform;
+
+/// <summary>What one resource change does, from <c>change.actions</c>.</summary>
+public enum PlanAction
+{
+    Create,
+    Update,
+    Delete,
+
+    /// <summary><c>["delete","create"]</c> or <c>["create","delete"]</c> (create before destroy).</summary>
+    Replace,
+
+    Read,
+    NoOp,
+
+    /// <summary><c>["forget"]</c> (Terraform 1.7 <c>removed</c> blocks): leaves state without destroying.</summary>
+    Forget,
+}
+
+/// <summary>An output whose value the plan changes.</summary>
+public sealed record OutputChange(string Name, string Action);
+
+/// <summary>
+/// A plan in numbers and addresses: what is created, updated, deleted, replaced, read or left alone, the output
+/// changes, and what drifted outside Terraform. Never any attribute value.
+/// </summary>
+public sealed record PlanSummary
+{
+    public required string FormatVersion { get; init; }
+    public string? TerraformVersion { get; init; }
+    public required IReadOnlyDictionary<PlanAction, IReadOnlyList<string>> Resources { get; init; }
+    public required IReadOnlyList<OutputChange> Outputs { get; init; }
+    public required IReadOnlyList<string> Drift { get; init; }
+
+    public IReadOnlyList<string> this[PlanAction action] => Resources.TryGetValue(action, out var list) ? list : [];
+
+    public int Count(PlanAction action) => this[action].Count;
+
+    /// <summary>Anything that would change real infrastructure or outputs on apply.</summary>
+    public bool HasChanges =>
+        Count(PlanAction.Create) + Count(PlanAction.Update) + Count(PlanAction.Delete) + Count(PlanAction.Replace) + Count(PlanAction.Forget) > 0
+        || Outputs.Any(o => o.Action != "no-op");
+
+    /// <summary>Whether applying would destroy anything (a deletion, or the delete half of a replacement).</summary>
+    public bool Destroys => Count(PlanAction.Delete) + Count(PlanAction.Replace) > 0;
+
+    public string OneLine => HasChanges
+        ? $"{Count(PlanAction.Create)} to add, {Count(PlanAction.Update)} to change, {Count(PlanAction.Delete)} to destroy, {Count(PlanAction.Replace)} to replace"
+        : "no changes";
+
+    /// <summary>Actions in the order people should read them: what destroys first.</summary>
+    public static readonly PlanAction[] ReadingOrder =
+        [PlanAction.Delete, PlanAction.Replace, PlanAction.Forget, PlanAction.Create, PlanAction.Update, PlanAction.Read, PlanAction.NoOp];
+
+    public static string Label(PlanAction action) => action switch
+    {
+        PlanAction.NoOp => "no-op",
+        _ => action.ToString().ToLowerInvariant(),
+    };
+}

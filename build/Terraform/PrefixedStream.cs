@@ -1,0 +1,35 @@
+namespace Pipeline.Terraform;
+
+/// <summary>A read-only stream that yields some already-read bytes, then the rest of an inner stream.</summary>
+internal sealed class PrefixedStream(byte[] prefix, Stream inner) : Stream
+{
+    private int _position;
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        if (_position < prefix.Length)
+        {
+            var n = Math.Min(count, prefix.Length - _position);
+            Array.Copy(prefix, _position, buffer, offset, n);
+            _position += n;
+            return n;
+        }
+        return inner.Read(buffer, offset, count);
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) inner.Dispose();
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text.Json;
+using BuildEngine.Processes;
+
+namespace Pipeline.Terraform;
+
+/// <summary>Terraform refused to apply a saved plan because the state changed since it was made.</summary>
+public sealed class StalePlanException(string message) : Exception(message);
+
+/// <summary>A Terraform command failed; the message carries Terraform's own error lines.</summary>
+public sealed class TerraformException(string message) : Exception(message);
+
+/// <summary>
+/// The Terraform (or OpenTofu) CLI on one root module: typed calls in, typed results out, every process through the
+/// engine's tool runner. Always non-interactive (<c>-input=false</c>) and colourless.
+/// </summary>
+public sealed class TerraformCli(ToolRunner tools, string executable, string workingDirectory, IReadOnlyDictionary<string, string?> environment)
+{
+    public async Task<Version> VersionAsync(CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(["version", "-json"], cancellationToken, echo: false);
+        Check(result, "version");
+        try
+        {
+            using var document = JsonDocument.Parse(result.Output);
+            return VersionConstraint.Parse(document.RootElement.GetProperty("terraform_version").GetString()!);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or FormatException)
+        {
+            throw new TerraformException($"'{executable} version -json' printed no terraform_version; is '{executable}' Terraform or OpenTofu?");
+        }
+    }
+
+    public async Task FormatCheckAsync(CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(["fmt", "-check", "-recursive", "-diff", "-no-color"], cancellationToken);
+        if (result.ExitCode != 0)
+            throw new TerraformException($"{executable} fmt: files in {workingDirectory} are not formatted (diff above); run '{executable} fmt -recursive'.");
+    }
+
+    /// <summary><c>init</c> with the environment's backend file, or without a backend for offline validation.</summary>
+    public async Task InitAsync(string? backendConfigFile, CancellationToken cancellationToken)
+    {
+        string[] backend = backendConfigFile is null ? ["-backend=false"] : [$"-backend-config={backendConfigFile}", "-reconfigure"];
+        Check(await RunAsync(["init", "-input=false", "-no-color", "-lockfile=readonly", .. backend], cancellationToken), "init");
+    }
+
+    public async Task ValidateAsync(CancellationToken cancellationToken) =>
+        Check(await RunAsync(["validate", "-no-color"], cancellationToken), "validate");
+
+    /// <summary><c>plan -detailed-exitcode -out</c>: true when the plan has changes (exit code 2).</summary>
+    public async Task<bool> PlanAsync(string planFile, IEnumerable<string> variableArguments, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(["plan", "-input=false", "-no-color", "-lock-timeout=5m", "-detailed-exitcode", $"-out={planFile}", .. variableArguments], cancellationToken);
+        return result.ExitCode switch
+        {
+            0 => false,
+            2 => true,
+            _ => throw Failure(result, "plan"),
+        };
+    }
+
+    /// <summary><c>show -json</c> of a saved plan, streamed into a file (plans can be hundreds of megabytes).</summary>
+    public async Task ShowJsonAsync(string planFile, string jsonFile, CancellationToken cancellationToken)
+    {
+        var result = await tools.RunAsync(Invocation(["show", "-json", "-no-color", planFile]) with { StandardOutputPath = jsonFile }, cancellationToken);
+        Check(result, "show -json");
+    }
+
+    /// <summary>The human-readable plan; Terraform itself prints sensitive values as (sensitive value).</summary>
+    public async Task ShowTextAsync(string planFile, string textFile, CancellationToken cancellationToken)
+    {
+        var result = await tools.RunAsync(Invocation(["show", "-no-color", planFile]) with { StandardOutputPath = textFile }, cancellationToken);
+        Check(result, "show");
+    }
+
+    /// <summary>Applies exactly the saved plan: no re-plan, no prompt.</summary>
+    public async Task ApplyAsync(string planFile, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(["apply", "-input=false", "-no-color", "-lock-timeout=5m", planFile], cancellationToken);
+        if (result.ExitCode == 0)
+            return;
+        if ((result.Error + result.Output).Contains("Saved plan is stale", StringComparison.OrdinalIgnoreCase))
+            throw new StalePlanException("The saved plan is stale: the state changed after it was made (another apply ran). Nothing was applied; re-run TerraformPlan and review the new plan.");
+        throw Failure(result, "apply");
+    }
+
+    /// <summary><c>output -json</c>, never echoed: Terraform prints sensitive values in clear there.</summary>
+    public async Task<TerraformOutputs> OutputsAsync(CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(["output", "-json", "-no-color"], cancellationToken, echo: false);
+        Check(result, "output -json");
+        return TerraformOutputs.Parse(result.Output, $"'{executable} output -json'");
+    }
+
+    private Task<ToolResult> RunAsync(string[] arguments, CancellationToken cancellationToken, bool echo = true) =>
+        tools.RunAsync(Invocation(arguments) with { EchoOutput = echo }, cancellationToken);
+
+    private ToolInvocation Invocation(string[] arguments) => new(executable, arguments)
+    {
+        WorkingDirectory = workingDirectory,
+        Environment = new Dictionary<string, string?>(environment) { ["TF_IN_AUTOMATION"] = "1", ["TF_INPUT"] = "0" },
+    };
+
+    private void Check(ToolResult result, string command)
+    {
+        if (result.ExitCode != 0)
+            throw Failure(result, command);
+    }
+
+    private TerraformException Failure(ToolResult result, string command)
+    {
+        var lines = result.StandardError.Concat(result.StandardOutput).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        var error = lines.FirstOrDefault(l => l.StartsWith("Error:", StringComparison.Ordinal)) ?? lines.LastOrDefault() ?? "no output";
+        return new TerraformException($"{executable} {command} failed (exit code {result.ExitCode}): {error}");
+    }
+}

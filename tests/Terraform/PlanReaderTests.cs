@@ -1,0 +1,119 @@
+using System.Text;
+using Pipeline.Terraform;
+
+namespace Tests.Terraform;
+
+public sealed class PlanReaderTests
+{
+    private static string Fixture(string name) => Path.Combine(PipelineRun.SharedDirectory, "fixtures", "terraform-plan", name);
+
+    // Expected counts were read independently with jq:
+    //   jq '[.resource_changes[]?.change.actions | join(",")] | group_by(.) | map({(.[0]): length}) | add'
+    //   jq '.resource_drift // [] | length'
+    [Theory]
+    [InlineData("snyk_plan.json", "1.1", 1, 1, 1, 0, 0, 1, 1)]
+    [InlineData("tfcompliance-issue522_plan.out.json", "0.1", 5, 1, 2, 0, 0, 7, 15)]
+    [InlineData("checkov-deleted_tfplan.json", "1.1", 0, 0, 0, 1, 0, 0, 0)]
+    [InlineData("ovsds-sensitive_terraform.tfplan.json", "1.2", 0, 0, 0, 1, 0, 0, 0)]
+    [InlineData("infracost_terraform_v0.14_plan.json", "0.1", 12, 1, 0, 0, 0, 13, 0)]
+    [InlineData("checkov-providers_tfplan.json", "1.2", 0, 0, 0, 0, 0, 0, 0)]
+    public void Counts_match_the_plans(string file, string format, int create, int update, int delete, int replace, int read, int noOp, int drift)
+    {
+        foreach (var bufferSize in new[] { 1 << 20, 64 })
+        {
+            using var stream = File.OpenRead(Fixture(file));
+            var summary = PlanReader.Read(stream, file, bufferSize);
+
+            Assert.Equal(format, summary.FormatVersion);
+            Assert.Equal([create, update, delete, replace, read, noOp, drift],
+                [summary.Count(PlanAction.Create), summary.Count(PlanAction.Update), summary.Count(PlanAction.Delete),
+                 summary.Count(PlanAction.Replace), summary.Count(PlanAction.Read), summary.Count(PlanAction.NoOp), summary.Drift.Count]);
+        }
+    }
+
+    [Fact]
+    public void Addresses_are_listed_under_their_action_and_drift_without_address_is_rebuilt()
+    {
+        var summary = PlanReader.Read(Fixture("tfcompliance-issue522_plan.out.json"));
+
+        Assert.Contains("aws_cloudwatch_event_rule.Metricos_custom_alert_schedule_frequent[0]", summary[PlanAction.Delete]);
+        Assert.Contains("aws_lambda_function.lambda", summary[PlanAction.Create]);
+        Assert.Contains("aws_cloudwatch_event_rule.metrics_schedule", summary.Drift);
+        Assert.Equal([new OutputChange("lambda_function_arn", "update"), new OutputChange("lambda_function_name", "no-op")], summary.Outputs);
+        Assert.True(summary.Destroys);
+    }
+
+    [Fact]
+    public void Replacements_count_in_both_orders_and_are_destroys()
+    {
+        var createFirst = PlanReader.Read(Fixture("checkov-deleted_tfplan.json"));
+        var deleteFirst = PlanReader.Read(Fixture("ovsds-sensitive_terraform.tfplan.json"));
+
+        Assert.Equal(1, createFirst.Count(PlanAction.Replace));
+        Assert.Equal(["random_bytes.test"], deleteFirst[PlanAction.Replace]);
+        Assert.True(deleteFirst.Destroys);
+        Assert.Equal("0 to add, 0 to change, 0 to destroy, 1 to replace", deleteFirst.OneLine);
+    }
+
+    [Fact]
+    public void A_plan_without_resource_changes_has_no_changes()
+    {
+        var summary = PlanReader.Read(Fixture("checkov-providers_tfplan.json"));
+
+        Assert.False(summary.HasChanges);
+        Assert.Equal("no changes", summary.OneLine);
+    }
+
+    [Fact]
+    public void UTF16_with_a_byte_order_mark_reads_like_UTF8()
+    {
+        var text = File.ReadAllText(Fixture("snyk_plan.json"));
+        foreach (var encoding in new Encoding[] { Encoding.Unicode, Encoding.BigEndianUnicode, new UTF8Encoding(true) })
+        {
+            using var stream = new MemoryStream([.. encoding.GetPreamble(), .. encoding.GetBytes(text)]);
+            var summary = PlanReader.Read(stream, "utf16.json", 128);
+            Assert.Equal(1, summary.Count(PlanAction.Delete));
+            Assert.Single(summary.Drift);
+        }
+    }
+
+    [Theory]
+    [InlineData("", "is not a Terraform plan: the file is empty")]
+    [InlineData("[1,2]", "is not a Terraform plan: the JSON is an array")]
+    [InlineData("\"text\"", "is not a Terraform plan: the JSON is a String")]
+    [InlineData("{\"format_version\":\"1.0\",\"values\":{\"root_module\":{}}}", "it has neither planned_values nor resource_changes (is it a state file?)")]
+    [InlineData("{\"terraform_version\":\"1.5.0\"}", "it has no format_version")]
+    [InlineData("{\"format_version\":\"2.0\",\"resource_changes\":[]}", "has plan format_version 2.0; expected 0.x or 1.x.")]
+    [InlineData("{\"format_version\":\"1.2\",\"resource_changes\":[{\"address\":\"a.b\",\"change\":{\"actions\":[\"explode\"]}}]}", "resource change a.b has actions [explode]")]
+    [InlineData("{\"format_version\":\"1.2\",\"resource_changes\":[", "is not valid JSON")]
+    [InlineData("{\"format_version\":\"1.2\" \"x\"}", "is not valid JSON")]
+    public void Anything_that_is_not_a_plan_is_one_clear_error(string content, string expected)
+    {
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(content));
+
+        var error = Assert.Throws<PlanParseException>(() => PlanReader.Read(stream, "input.json", 16));
+
+        Assert.Contains(expected, error.Message);
+        Assert.StartsWith("input.json", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Summaries_render_as_json_markdown_and_text()
+    {
+        var summary = PlanReader.Read(Fixture("snyk_plan.json"));
+
+        var json = PlanSummaryFormats.ToJson(summary);
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal(1, document.RootElement.GetProperty("create").GetInt32());
+        Assert.Equal(1, document.RootElement.GetProperty("no_op").GetInt32());
+        Assert.Equal(0, document.RootElement.GetProperty("replace").GetInt32());
+        Assert.Equal(1, document.RootElement.GetProperty("addresses").GetProperty("delete").GetArrayLength());
+
+        var markdown = PlanSummaryFormats.ToMarkdown(summary);
+        Assert.StartsWith("> [!WARNING]", markdown);
+        Assert.True(markdown.IndexOf("**Delete**", StringComparison.Ordinal) < markdown.IndexOf("**Create**", StringComparison.Ordinal));
+        Assert.Contains("| 1 | 1 | 1 | 0 | 0 | 1 |", markdown);
+        Assert.Contains("!! Delete (1):", PlanSummaryFormats.ToText(summary));
+    }
+}
