@@ -1,7 +1,13 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Tests.Doubles;
 
@@ -12,107 +18,58 @@ public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictio
 public sealed record ServerResponse(int Status, string Body, string ContentType = "application/json", IReadOnlyDictionary<string, string>? Headers = null);
 
 /// <summary>
-/// An HTTP server on 127.0.0.1 and a free port, answering with a handler and recording every request.
-/// The local stand-in for AWS, GitHub and Slack in tests.
+/// An HTTP server (Kestrel) on 127.0.0.1 and a port the OS picks, answering with a handler and recording every
+/// request. The local stand-in for AWS, GitHub and Slack in tests.
 /// </summary>
 public sealed class LocalHttpServer : IDisposable
 {
-    private readonly HttpListener _listener;
-    private readonly Func<RecordedRequest, ServerResponse> _handler;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private readonly WebApplication _app;
 
     public LocalHttpServer(Func<RecordedRequest, ServerResponse> handler)
     {
-        _handler = handler;
-        (_listener, Port) = Start();
-        _loop = Task.Run(LoopAsync);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        _app = builder.Build();
+        _app.Run(async context => await ServeAsync(context, handler));
+        _app.StartAsync().GetAwaiter().GetResult();
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Url = address.TrimEnd('/');
+        Port = new Uri(Url).Port;
     }
 
     public int Port { get; }
 
-    public string Url => $"http://127.0.0.1:{Port}";
+    public string Url { get; }
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
-    private static (HttpListener, int) Start()
+    private async Task ServeAsync(HttpContext context, Func<RecordedRequest, ServerResponse> handler)
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-                return (listener, port);
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                listener.Close();
-            }
-        }
-    }
-
-    private async Task LoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception) when (_stop.IsCancellationRequested || !_listener.IsListening)
-            {
-                return;
-            }
-            _ = Task.Run(() => Serve(context));
-        }
-    }
-
-    private void Serve(HttpListenerContext context)
-    {
+        using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync();
+        var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        var request = new RecordedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body);
+        Requests.Enqueue(request);
+        ServerResponse response;
         try
         {
-            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            var headers = context.Request.Headers.AllKeys.Where(k => k is not null)
-                .ToDictionary(k => k!, k => context.Request.Headers[k]!, StringComparer.OrdinalIgnoreCase);
-            var request = new RecordedRequest(context.Request.HttpMethod, context.Request.Url!.PathAndQuery, headers, reader.ReadToEnd());
-            Requests.Enqueue(request);
-            ServerResponse response;
-            try
-            {
-                response = _handler(request);
-            }
-            catch (Exception e)
-            {
-                response = new ServerResponse(500, e.ToString(), "text/plain");
-            }
-            var bytes = Encoding.UTF8.GetBytes(response.Body);
-            context.Response.StatusCode = response.Status;
-            context.Response.ContentType = response.ContentType;
-            foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
-                context.Response.Headers[name] = value;
-            context.Response.ContentLength64 = bytes.Length;
-            context.Response.OutputStream.Write(bytes);
-            context.Response.Close();
+            response = handler(request);
         }
-        catch (HttpListenerException)
+        catch (Exception e)
         {
-            // The client went away; nothing to answer.
+            response = new ServerResponse(500, e.ToString(), "text/plain");
         }
+        context.Response.StatusCode = response.Status;
+        context.Response.ContentType = response.ContentType;
+        foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
+            context.Response.Headers[name] = value;
+        await context.Response.WriteAsync(response.Body);
     }
 
     public void Dispose()
     {
-        _stop.Cancel();
-        _listener.Stop();
-        _listener.Close();
-        try { _loop.Wait(TimeSpan.FromSeconds(2)); } catch (AggregateException) { }
-        _stop.Dispose();
+        _app.StopAsync().GetAwaiter().GetResult();
+        _app.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 }

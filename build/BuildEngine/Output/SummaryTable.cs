@@ -10,7 +10,7 @@ public static class SummaryTable
         var rows = result.Targets.Select(t => (
             Target: t.Target,
             Status: t.Status.ToString(),
-            Duration: t.Status is TargetStatus.Succeeded or TargetStatus.Failed or TargetStatus.Aborted ? Durations.Format(t.Duration) : "",
+            Duration: t.Duration > TimeSpan.Zero ? Durations.Format(t.Duration) : "",
             Details: t.Summary ?? t.Reason ?? "",
             Kind: Kind(t.Status))).ToList();
 

@@ -1,0 +1,238 @@
+using System.Text.Json;
+using BuildEngine;
+using Tests.Engine;
+
+namespace Tests.Terraform;
+
+/// <summary>TerraformPlan, TerraformApply and DriftCheck as separate runs (one per CI job) with the terraform double.</summary>
+public sealed class TerraformTargetTests : IDisposable
+{
+    private const string Secret = "Pl4nted-Terraform-S3cret";
+    private readonly PipelineRun _run = new("infra");
+    private readonly string _log = Path.GetTempFileName();
+
+    public void Dispose()
+    {
+        _run.Dispose();
+        File.Delete(_log);
+        File.Delete(_log + ".applied");
+    }
+
+    private static string PlanFixture(string name) => Path.Combine(PipelineRun.SharedDirectory, "fixtures", "terraform-plan", name);
+
+    private Dictionary<string, string> Environment(string plan = "infracost_terraform_v0.14_plan.json", string commit = "c0ffee1", string branch = "main", params (string Key, string Value)[] extra)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["TERRAFORM_EXECUTABLE"] = Path.Combine(PipelineRun.DoublesDirectory, "Terraform", "terraform-double.sh"),
+            ["TERRAFORM_DOUBLE_LOG"] = _log,
+            ["TERRAFORM_DOUBLE_PLAN_JSON"] = PlanFixture(plan),
+            ["TERRAFORM_DOUBLE_OUTPUTS"] = Path.Combine(Bootstrap.RepositoryCopy.RepositoryRoot, "tests", "Terraform", "Fixtures", "outputs-with-sensitive.json"),
+            ["CIRCLECI"] = "true",
+            ["CIRCLE_SHA1"] = commit,
+            ["CIRCLE_BRANCH"] = branch,
+            ["AWS_REGION"] = "eu-west-1",
+        };
+        foreach (var (key, value) in extra) environment[key] = value;
+        return environment;
+    }
+
+    private string PlanDirectory => _run.Temp / "terraform" / "dev";
+
+    private string[] Applied() => File.Exists(_log + ".applied") ? File.ReadAllLines(_log + ".applied") : [];
+
+    private async Task<RunOutcome> PlanAsync(Dictionary<string, string>? environment = null)
+    {
+        var outcome = await _run.RunAsync(["TerraformPlan", "--skip"], environment ?? Environment());
+        Assert.True(outcome.ExitCode == 0, outcome.Output);
+        return outcome;
+    }
+
+    [Fact]
+    public async Task TerraformPlan_produces_the_plan_its_json_summaries_and_a_record_of_hash_and_commit()
+    {
+        var outcome = await PlanAsync();
+
+        foreach (var file in new[] { "plan.tfplan", "plan.json", "plan.txt", "summary.json", "summary.md", "plan.meta.json" })
+            Assert.True(File.Exists(Path.Combine(PlanDirectory, file)), file);
+        using var meta = JsonDocument.Parse(File.ReadAllText(Path.Combine(PlanDirectory, "plan.meta.json")));
+        Assert.Equal(Pipeline.Terraform.PlanMetadata.Sha256Of(Path.Combine(PlanDirectory, "plan.tfplan")), meta.RootElement.GetProperty("plan_sha256").GetString());
+        Assert.Equal("c0ffee1", meta.RootElement.GetProperty("commit").GetString());
+        Assert.Equal("dev", meta.RootElement.GetProperty("environment").GetString());
+        Assert.True(meta.RootElement.GetProperty("has_changes").GetBoolean());
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(PlanDirectory, "summary.json")));
+        Assert.Equal(12, summary.RootElement.GetProperty("create").GetInt32());
+        Assert.Contains("12 to add, 1 to change, 0 to destroy, 0 to replace", outcome.Output);
+
+        var calls = File.ReadAllLines(_log);
+        Assert.Contains(calls, c => c.Contains("init -input=false -no-color -lockfile=readonly -backend-config=") && c.Contains("environments/dev.s3.tfbackend"));
+        Assert.Contains(calls, c => c.Contains("plan -input=false") && c.Contains("environments/dev.tfvars") && c.Contains("-var=commit=c0ffee1"));
+    }
+
+    [Fact]
+    public async Task TerraformApply_applies_exactly_the_reviewed_plan_and_keeps_sensitive_outputs_secret()
+    {
+        await PlanAsync();
+        var reviewed = Pipeline.Terraform.PlanMetadata.Sha256Of(Path.Combine(PlanDirectory, "plan.tfplan"));
+
+        var outcome = await _run.RunAsync(["TerraformApply", "--skip"], Environment());
+
+        Assert.True(outcome.ExitCode == 0, outcome.Output);
+        Assert.Equal([reviewed], Applied());
+        Assert.DoesNotContain(File.ReadAllLines(_log), c => c.Contains("|plan ") && c.Contains("TerraformApply"));
+        Assert.Single(File.ReadAllLines(_log), c => c.Contains("|plan "));
+        var outputs = File.ReadAllText(Path.Combine(PlanDirectory, "outputs.json"));
+        Assert.Contains("\"public_ip\"", outputs);
+        Assert.Contains("db_password (sensitive)", outcome.Output);
+        foreach (var text in new[] { outcome.Output, outcome.Log, outputs })
+            Assert.DoesNotContain(Secret, text);
+    }
+
+    [Fact]
+    public async Task TerraformApply_refuses_a_plan_whose_hash_changed()
+    {
+        await PlanAsync();
+        File.AppendAllText(Path.Combine(PlanDirectory, "plan.tfplan"), "tampered");
+
+        var outcome = await _run.RunAsync(["TerraformApply", "--skip"], Environment());
+
+        Assert.Equal(ExitCodes.TargetFailed, outcome.ExitCode);
+        Assert.Contains("TerraformApply refused: plan.tfplan has SHA-256", outcome.Output);
+        Assert.Empty(Applied());
+    }
+
+    [Fact]
+    public async Task TerraformApply_refuses_a_plan_made_for_another_commit()
+    {
+        await PlanAsync();
+
+        var outcome = await _run.RunAsync(["TerraformApply", "--skip"], Environment(commit: "d15ea5e"));
+
+        Assert.Equal(ExitCodes.TargetFailed, outcome.ExitCode);
+        Assert.Contains("the plan was made for commit c0ffee1, this is d15ea5e", outcome.Output);
+        Assert.Empty(Applied());
+    }
+
+    [Fact]
+    public async Task TerraformApply_refuses_outside_main_unless_forced()
+    {
+        await PlanAsync(Environment(branch: "feature/x"));
+
+        var refused = await _run.RunAsync(["TerraformApply", "--skip"], Environment(branch: "feature/x"));
+        Assert.Equal(ExitCodes.TargetFailed, refused.ExitCode);
+        Assert.Contains("TerraformApply refused: branch 'feature/x' is not main", refused.Output);
+        Assert.Empty(Applied());
+
+        var forced = await _run.RunAsync(["TerraformApply", "--skip", "--force-apply"], Environment(branch: "feature/x"));
+        Assert.True(forced.ExitCode == 0, forced.Output);
+        Assert.Single(Applied());
+    }
+
+    [Fact]
+    public async Task TerraformApply_refuses_a_destroying_plan_without_AllowDestroy()
+    {
+        await PlanAsync(Environment(plan: "snyk_plan.json"));
+
+        var refused = await _run.RunAsync(["TerraformApply", "--skip"], Environment(plan: "snyk_plan.json"));
+        Assert.Equal(ExitCodes.TargetFailed, refused.ExitCode);
+        Assert.Contains("the plan deletes or replaces aws_s3_bucket.", refused.Output);
+        Assert.Contains("pass --allow-destroy", refused.Output);
+        Assert.Empty(Applied());
+
+        var allowed = await _run.RunAsync(["TerraformApply", "--skip", "--allow-destroy"], Environment(plan: "snyk_plan.json"));
+        Assert.True(allowed.ExitCode == 0, allowed.Output);
+        Assert.Single(Applied());
+    }
+
+    [Fact]
+    public async Task A_stale_saved_plan_is_reported_as_such()
+    {
+        await PlanAsync();
+
+        var outcome = await _run.RunAsync(["TerraformApply", "--skip"], Environment(extra: ("TERRAFORM_DOUBLE_STALE", "1")));
+
+        Assert.Equal(ExitCodes.TargetFailed, outcome.ExitCode);
+        Assert.Contains("The saved plan is stale", outcome.Output);
+        Assert.Contains("re-run TerraformPlan", outcome.Output);
+        Assert.False(File.Exists(Path.Combine(PlanDirectory, "outputs.json")));
+    }
+
+    [Fact]
+    public async Task A_plan_without_changes_skips_the_apply_but_refreshes_the_outputs()
+    {
+        var environment = Environment(plan: "checkov-providers_tfplan.json", extra: ("TERRAFORM_DOUBLE_PLAN_EXIT", "0"));
+        await PlanAsync(environment);
+
+        var outcome = await _run.RunAsync(["TerraformApply", "--skip"], environment);
+
+        Assert.Equal(0, outcome.ExitCode);
+        Expect.Matches(@"TerraformApply\s+Skipped\s+[\d.]+ s\s+the reviewed plan has no changes", outcome.Output);
+        Assert.Empty(Applied());
+        Assert.True(File.Exists(Path.Combine(PlanDirectory, "outputs.json")));
+    }
+
+    [Fact]
+    public async Task A_terraform_outside_required_version_is_a_clear_error()
+    {
+        var outcome = await _run.RunAsync(["TerraformPlan", "--skip"], Environment(extra: ("TERRAFORM_DOUBLE_VERSION", "1.5.7")));
+
+        Assert.Equal(ExitCodes.TargetFailed, outcome.ExitCode);
+        Assert.Contains("1.5.7 does not satisfy required_version \">= 1.6.0, < 2.0.0\" in infra/", outcome.Output);
+    }
+
+    [Fact]
+    public async Task DriftCheck_succeeds_without_drift_and_lists_drifted_resources_otherwise()
+    {
+        var clean = await _run.RunAsync(["DriftCheck"], Environment(extra: ("TERRAFORM_DOUBLE_PLAN_EXIT", "0")));
+        Assert.True(clean.ExitCode == 0, clean.Output);
+        Assert.Contains("No drift", clean.Output);
+
+        var drifted = await _run.RunAsync(["DriftCheck"], Environment(plan: "tfcompliance-issue522_plan.out.json"));
+        Assert.Equal(ExitCodes.TargetFailed, drifted.ExitCode);
+        Assert.Contains("Drift detected: changed outside Terraform: aws_cloudwatch_event_rule.metrics_schedule", drifted.Output);
+        Expect.Matches(@"DriftCheck\s+Failed\s+[\d.]+ s\s+drift: 15 changed outside Terraform", drifted.Output);
+    }
+
+    [Fact]
+    public async Task TerraformValidate_runs_fmt_init_without_backend_and_validate()
+    {
+        var outcome = await _run.RunAsync(["TerraformValidate"], Environment());
+
+        Assert.True(outcome.ExitCode == 0, outcome.Output);
+        var calls = File.ReadAllLines(_log);
+        Assert.Contains(calls, c => c.Contains("|fmt -check -recursive"));
+        Assert.Contains(calls, c => c.Contains("|init") && c.Contains("-backend=false"));
+        Assert.Contains(calls, c => c.Contains("|validate"));
+    }
+
+    [Theory]
+    [InlineData("summary.json")]
+    [InlineData("summary.md")]
+    [InlineData("summary.txt")]
+    public async Task SummarizePlan_writes_the_format_its_extension_asks_for(string name)
+    {
+        var target = _run.Root / name;
+
+        var outcome = await _run.RunAsync(["SummarizePlan", "--plan-json", PlanFixture("snyk_plan.json"), "--summary-out", target]);
+
+        Assert.True(outcome.ExitCode == 0, outcome.Output);
+        var content = File.ReadAllText(target);
+        if (name.EndsWith(".json")) Assert.Equal(1, JsonDocument.Parse(content).RootElement.GetProperty("delete").GetInt32());
+        else Assert.Contains("aws_s3_bucket", content);
+    }
+
+    [Fact]
+    public async Task SummarizePlan_on_something_that_is_not_a_plan_fails_in_one_line()
+    {
+        var notAPlan = _run.Root / "state.json";
+        File.WriteAllText(notAPlan, "{\"format_version\":\"1.0\",\"values\":{}}");
+
+        var outcome = await _run.RunAsync(["SummarizePlan", "--plan-json", notAPlan]);
+        var missing = await _run.RunAsync(["SummarizePlan"]);
+
+        Assert.Equal(ExitCodes.TargetFailed, outcome.ExitCode);
+        Assert.Contains("state.json is not a Terraform plan: it has neither planned_values nor resource_changes", outcome.Output);
+        Assert.Equal(ExitCodes.UsageError, missing.ExitCode);
+        Assert.Contains("SummarizePlan requires parameter PlanJson (set --plan-json or PLAN_JSON)", missing.Output);
+    }
+}

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Benchmark: `./build.sh SummarizePlan` on a generated plan of COUNT resource changes (default 100,000; hundreds
+# of MB) against jq computing the same counts, median of RUNS runs each (default 3), peak memory of each.
+# Needs python3, jq and GNU time. Prints a Markdown table; exits non-zero when the targets are missed.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+RUNS="${RUNS:-3}"; COUNT="${COUNT:-100000}"
+WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
+PLAN="$WORK/plan.json"
+cd "$ROOT"
+
+python3 tests/benchmarks/generate-plan.py "$PLAN" "$COUNT"
+size_mb=$(( $(stat -c %s "$PLAN") / 1024 / 1024 ))
+./build.sh --plan > /dev/null   # compiled and warm
+
+measure() { # prints "seconds peak_kb" of "$@"
+  /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" > "$WORK/out" 2>&1 || { cat "$WORK/out" >&2; exit 1; }
+  cat "$WORK/time"
+}
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+JQ_PROGRAM='[.resource_changes[]?.change.actions | if . == ["delete","create"] or . == ["create","delete"] then "replace" else join(",") end] | group_by(.) | map({(.[0]): length}) | add'
+ours_t=(); ours_m=(); jq_t=(); jq_m=()
+for _ in $(seq "$RUNS"); do
+  read -r t m < <(measure ./build.sh SummarizePlan --plan-json "$PLAN" --summary-out "$WORK/summary.json"); ours_t+=("$t"); ours_m+=("$m")
+  read -r t m < <(measure jq -c "$JQ_PROGRAM" "$PLAN"); jq_t+=("$t"); jq_m+=("$m")
+done
+cp "$WORK/out" "$WORK/jq.json"
+
+# Same answer from both.
+python3 - "$WORK/summary.json" "$WORK/jq.json" <<'PY'
+import json, sys
+ours = json.load(open(sys.argv[1])); theirs = json.load(open(sys.argv[2]))
+mapping = {"create": "create", "update": "update", "delete": "delete", "replace": "replace", "read": "read", "no_op": "no-op"}
+for ours_key, jq_key in mapping.items():
+    assert ours[ours_key] == theirs.get(jq_key, 0), (ours_key, ours[ours_key], theirs.get(jq_key))
+PY
+
+ot=$(printf '%s\n' "${ours_t[@]}" | median); jt=$(printf '%s\n' "${jq_t[@]}" | median)
+om=$(printf '%s\n' "${ours_m[@]}" | sort -n | tail -n 1); jm=$(printf '%s\n' "${jq_m[@]}" | sort -n | tail -n 1)
+ratio=$(echo "$jt / $ot" | bc -l)
+printf '| %s resource changes, %s MB | median of %d (s) | peak memory (MB) |\n|---|---|---|\n' "$COUNT" "$size_mb" "$RUNS"
+printf '| `./build.sh SummarizePlan` | %.2f | %d |\n' "$ot" $(( om / 1024 ))
+printf '| `jq` (same counts) | %.2f | %d |\n' "$jt" $(( jm / 1024 ))
+printf '\nspeed-up: %.1fx (target: >= 3x; peak memory < 150 MB)\n' "$ratio"
+awk -v r="$ratio" -v m="$om" 'BEGIN { exit !(r >= 3 && m < 150 * 1024) }' || { echo "TARGET MISSED" >&2; exit 1; }
