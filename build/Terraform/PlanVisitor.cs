@@ -90,7 +90,8 @@ internal sealed class PlanVisitor(string source)
         }
         if (InEntryList)
         {
-            if (_depth == 3)
+            // Terraform writes the address first; the parts it is made of are kept only for entries without one.
+            if (_depth == 3 && (_names[3] == Name.Address || _address is null))
             {
                 switch (_names[3])
                 {
@@ -106,14 +107,23 @@ internal sealed class PlanVisitor(string source)
             }
             else if (_depth == 5 && _names[3] == Name.Change && _names[4] == Name.Actions && reader.TokenType == JsonTokenType.String)
             {
-                _actions.Add(reader.GetString()!);
+                _actions.Add(ActionName(ref reader));
             }
         }
         else if (_names[1] == Name.OutputChanges && _depth == 4 && _names[3] == Name.Actions && reader.TokenType == JsonTokenType.String)
         {
-            _actions.Add(reader.GetString()!);
+            _actions.Add(ActionName(ref reader));
         }
     }
+
+    /// <summary>The known action names without allocating a string per resource.</summary>
+    private static string ActionName(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("create"u8) ? "create"
+        : reader.ValueTextEquals("update"u8) ? "update"
+        : reader.ValueTextEquals("delete"u8) ? "delete"
+        : reader.ValueTextEquals("no-op"u8) ? "no-op"
+        : reader.ValueTextEquals("read"u8) ? "read"
+        : reader.GetString()!;
 
     private static Name Classify(ref Utf8JsonReader reader)
     {
