@@ -20,7 +20,7 @@ partial class Build : BuildBase
 
     Target Validate => _ => _
         .Description("Offline checks: generated files, Packer template, Terraform, playbooks")
-        .DependsOn(PackerValidate, TerraformValidate)
+        .DependsOn(PackerValidate, TerraformValidate, AnsibleValidate)
         .Executes(CheckGeneratedFilesAreCurrent);
 
     Target PackerValidate => _ => _
@@ -50,6 +50,18 @@ partial class Build : BuildBase
         .Consumes(TerraformPlan)
         .Produces(".nuke/temp/terraform/")
         .Executes(ApplyReviewedPlanAsync);
+
+    Target AnsibleValidate => _ => _
+        .Description("ansible-playbook --syntax-check on ansible/, and ansible-lint when installed")
+        .Executes(ValidatePlaybooksAsync);
+
+    Target AnsibleConfigure => _ => _
+        .Description("Configure the instance from Terraform's outputs over SSH: readiness waits, pinned host key")
+        .DependsOn(TerraformApply)
+        .Consumes(TerraformApply)
+        .Requires(() => SshPrivateKey)
+        .Produces(".nuke/temp/ansible/recap.json")
+        .Executes(ConfigureHostAsync);
 
     Target DriftCheck => _ => _
         .Description("Refresh and plan: succeeds when nothing drifted, lists what did otherwise")

@@ -81,6 +81,9 @@ public sealed class ToolRunner(BuildOutput output, IReadOnlyDictionary<string, s
         }
     }
 
+    /// <summary>Writes a line of tool output the way the runner echoes it (for callers that inspect lines first).</summary>
+    public void Echo(string line) => output.Info(line);
+
     /// <summary>
     /// A child sees the build's environment (which a test may have made up), not whatever the host process has,
     /// plus the invocation's own variables.
