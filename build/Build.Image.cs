@@ -20,7 +20,7 @@ partial class Build
     string ImageParameter => ImageParameterStore.ParameterName(ProjectName, DeployEnvironment);
 
     PackerCli Packer(IReadOnlyDictionary<string, string?>? environment = null) =>
-        new(Tools, Output, PackerExecutable, environment ?? new Dictionary<string, string?>());
+        new(Tools, Output, PackerCommand, environment ?? new Dictionary<string, string?>());
 
     PackerVariables ImageVariables(string region) => new()
     {
@@ -37,7 +37,7 @@ partial class Build
 
     async Task ValidateTemplateAsync(CancellationToken cancellationToken)
     {
-        if (!ToolAvailable(PackerExecutable, "PackerValidate"))
+        if (!ToolAvailable(PackerCommand, "PackerValidate"))
             return;
         var packer = Packer();
         var version = await packer.VersionAsync(cancellationToken);

@@ -21,11 +21,11 @@ partial class Build
     AbsolutePath PlanMetadataFile => PlanDirectory / "plan.meta.json";
     AbsolutePath OutputsFile => PlanDirectory / "outputs.json";
 
-    TerraformCli Terraform => new(Tools, TerraformExecutable, InfraDirectory, AwsSettings.ToEnvironment());
+    TerraformCli Terraform => new(Tools, TerraformCommand, InfraDirectory, AwsSettings.ToEnvironment());
 
     async Task ValidateInfrastructureAsync(CancellationToken cancellationToken)
     {
-        if (!ToolAvailable(TerraformExecutable, "TerraformValidate"))
+        if (!ToolAvailable(TerraformCommand, "TerraformValidate"))
             return;
         var version = await CheckTerraformVersionAsync(cancellationToken);
         await Terraform.FormatCheckAsync(cancellationToken);

@@ -72,6 +72,10 @@ partial class Build : BuildBase
         .Requires(() => PlanJson)
         .Executes(SummarizePlanFile);
 
+    Target InstallTools => _ => _
+        .Description("Install the pinned Packer and Terraform (.nuke/tools.json) into .nuke/temp/tools, checksum-verified")
+        .Executes(InstallPinnedToolsAsync);
+
     Target PruneImages => _ => _
         .Description("Deregister this pipeline's images beyond the newest --keep-images that no SSM parameter points to")
         .Executes(PruneImagesAsync);

@@ -52,7 +52,7 @@ public sealed class PipelineRun : IDisposable
         foreach (var directory in Directory.GetDirectories(source))
         {
             var name = Path.GetFileName(directory);
-            if (name is ".terraform" or "packer_cache") continue;
+            if (name is ".terraform" or "packer_cache" or "temp") continue;
             Copy(directory, Path.Combine(target, name));
         }
     }

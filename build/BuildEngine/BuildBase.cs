@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Runtime.InteropServices;
 using BuildEngine.Ci;
+using BuildEngine.CircleCi;
 using BuildEngine.Definition;
 using BuildEngine.Execution;
 using BuildEngine.Generation;
@@ -44,8 +45,20 @@ public abstract class BuildBase
 
     public BuildGraph Graph => Context.Graph ?? throw new InvalidOperationException("The graph is not built yet.");
 
+    /// <summary>The CircleCI pipeline generated from this build's targets into .circleci/config.yml, if any.</summary>
+    protected virtual CircleCiPipeline? CircleCi => null;
+
     /// <summary>Files generated from the build's definition and checked for freshness; extend to add more.</summary>
-    protected virtual IEnumerable<GeneratedFile> GeneratedFileSet => [GeneratedFiles.Schema, GeneratedFiles.LaunchSettings];
+    protected virtual IEnumerable<GeneratedFile> GeneratedFileSet
+    {
+        get
+        {
+            yield return GeneratedFiles.Schema;
+            yield return GeneratedFiles.LaunchSettings;
+            if (CircleCi is { } pipeline)
+                yield return new GeneratedFile(".circleci/config.yml", graph => CircleCiWriter.Write(CircleCiGenerator.Generate(graph, pipeline)));
+        }
+    }
 
     internal IEnumerable<GeneratedFile> GetGeneratedFiles() => GeneratedFileSet;
 

@@ -15,7 +15,11 @@ namespace Tests.Doubles;
 public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body);
 
 /// <summary>A response a handler returns.</summary>
-public sealed record ServerResponse(int Status, string Body, string ContentType = "application/json", IReadOnlyDictionary<string, string>? Headers = null);
+public sealed record ServerResponse(int Status, string Body, string ContentType = "application/json", IReadOnlyDictionary<string, string>? Headers = null)
+{
+    /// <summary>A binary body (an archive); when set, <see cref="Body"/> is ignored.</summary>
+    public byte[]? Bytes { get; init; }
+}
 
 /// <summary>
 /// An HTTP server (Kestrel) on 127.0.0.1 and a port the OS picks, answering with a handler and recording every
@@ -64,7 +68,10 @@ public sealed class LocalHttpServer : IDisposable
         context.Response.ContentType = response.ContentType;
         foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
             context.Response.Headers[name] = value;
-        await context.Response.WriteAsync(response.Body);
+        if (response.Bytes is not null)
+            await context.Response.Body.WriteAsync(response.Bytes);
+        else
+            await context.Response.WriteAsync(response.Body);
     }
 
     public void Dispose()

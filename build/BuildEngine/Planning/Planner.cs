@@ -15,8 +15,7 @@ public static class Planner
         var invokedNames = (invoked.Count == 0 ? [graph.DefaultTarget] : invoked).Select(n => Resolve(graph, n)).Distinct().ToList();
         var skippedNames = skipped.Select(n => Resolve(graph, n)).ToHashSet(StringComparer.Ordinal);
 
-        var included = Closure(graph, invokedNames);
-        var ordered = Order(graph, included);
+        var ordered = Order(graph, Closure(graph, invokedNames));
 
         var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in ordered)
@@ -29,6 +28,13 @@ public static class Planner
 
         return new ExecutionPlan([.. ordered.Select(n => new PlannedTarget(graph[n], invokedNames.Contains(n), reasons.GetValueOrDefault(n)))]);
     }
+
+    /// <summary>
+    /// The targets an invocation pulls in, in execution order, without evaluating any condition: what a CI
+    /// generator needs, since conditions are decided when each job runs.
+    /// </summary>
+    public static IReadOnlyList<string> Order(BuildGraph graph, IEnumerable<string> invoked) =>
+        Order(graph, Closure(graph, invoked.Select(n => Resolve(graph, n))));
 
     private static string Resolve(BuildGraph graph, string name)
     {

@@ -1,0 +1,126 @@
+using BuildEngine.Definition;
+using BuildEngine.Planning;
+
+namespace BuildEngine.CircleCi;
+
+/// <summary>
+/// Turns the target graph and a <see cref="CircleCiPipeline"/> declaration into a CircleCI configuration: each
+/// target a job running alone, <c>requires</c> mirroring the dependencies (transitively reduced), produced files
+/// through the workspace, approvals inline before the targets that wait for them.
+/// </summary>
+public static class CircleCiGenerator
+{
+    public static CircleCiConfig Generate(BuildGraph graph, CircleCiPipeline pipeline)
+    {
+        var workflows = pipeline.Workflows.Select(w => GenerateWorkflow(graph, pipeline, w)).ToList();
+        var usedTargets = workflows.SelectMany(w => w.Jobs).Where(j => !j.IsApproval).Select(j => j.Job).ToHashSet(StringComparer.Ordinal);
+        var jobs = graph.Targets.Where(t => usedTargets.Contains(t.Name))
+            .Select(t => CircleCiJobs.Define(t, pipeline, workflows))
+            .ToList();
+        var config = new CircleCiConfig(jobs, workflows, Header(graph, pipeline));
+        CircleCiValidator.Validate(config);
+        return config;
+    }
+
+    private static WorkflowModel GenerateWorkflow(BuildGraph graph, CircleCiPipeline pipeline, CircleCiWorkflow workflow)
+    {
+        var excluded = workflow.Exclude.ToHashSet(StringComparer.Ordinal);
+        var ordered = Planner.Order(graph, workflow.Targets).Where(t => !excluded.Contains(t)).ToList();
+        var included = ordered.ToHashSet(StringComparer.Ordinal);
+        var predecessors = ordered.ToDictionary(t => t, t => Reduce(graph, t, Predecessors(graph, t, included, excluded)));
+        var producers = ordered.Where(t => graph[t].Produces.Length > 0).ToHashSet(StringComparer.Ordinal);
+
+        var jobs = new List<WorkflowJob>();
+        foreach (var target in ordered)
+        {
+            var scoped = pipeline.ProfileScoped.Contains(target) && workflow.Profiles.Count > 0;
+            foreach (var profile in scoped ? workflow.Profiles.Cast<string?>() : [null])
+            {
+                var name = profile is null ? target : $"{target}-{profile}";
+                var requires = predecessors[target].SelectMany(p => InstanceNames(pipeline, workflow, p, profile)).ToList();
+                if (workflow.ApprovalBefore.Contains(target))
+                {
+                    var approval = $"approve-{name}";
+                    jobs.Add(new WorkflowJob(approval, approval, requires) { IsApproval = true });
+                    requires = [approval];
+                }
+                var settings = pipeline.Jobs.GetValueOrDefault(target);
+                jobs.Add(new WorkflowJob(target, name, requires)
+                {
+                    Profile = scoped ? profile : null,
+                    AttachWorkspace = Ancestors(predecessors, target).Any(producers.Contains),
+                    Contexts = workflow.Contexts,
+                    SerialGroup = settings?.SerialGroup?.Replace("{profile}", profile ?? "default", StringComparison.Ordinal),
+                });
+            }
+        }
+        return new WorkflowModel(workflow.Name, workflow, jobs);
+    }
+
+    private static IEnumerable<string> InstanceNames(CircleCiPipeline pipeline, CircleCiWorkflow workflow, string target, string? profile)
+    {
+        if (!pipeline.ProfileScoped.Contains(target) || workflow.Profiles.Count == 0)
+            return [target];
+        return profile is null ? workflow.Profiles.Select(p => $"{target}-{p}") : [$"{target}-{profile}"];
+    }
+
+    /// <summary>What must finish before a target, looking through excluded targets to what they required.</summary>
+    private static HashSet<string> Predecessors(BuildGraph graph, string target, HashSet<string> included, HashSet<string> excluded)
+    {
+        var node = graph[target];
+        var direct = node.DependsOn.Concat(node.RunsAfter).Concat(graph.Targets.Where(t => t.Triggers.Contains(target)).Select(t => t.Name));
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var predecessor in direct)
+        {
+            if (included.Contains(predecessor))
+                result.Add(predecessor);
+            else if (excluded.Contains(predecessor))
+                result.UnionWith(Predecessors(graph, predecessor, included, excluded));
+        }
+        return result;
+    }
+
+    /// <summary>Transitive reduction: drop a requirement already implied by another one.</summary>
+    private static IReadOnlyList<string> Reduce(BuildGraph graph, string target, HashSet<string> direct)
+    {
+        bool Reaches(string from, string to, HashSet<string> seen)
+        {
+            var node = graph[from];
+            foreach (var next in node.DependsOn.Concat(node.RunsAfter))
+            {
+                if (next == to) return true;
+                if (seen.Add(next) && Reaches(next, to, seen)) return true;
+            }
+            return false;
+        }
+        return [.. direct.Where(p => !direct.Any(q => q != p && Reaches(q, p, []))).OrderBy(p => graph[p].DeclarationIndex)];
+    }
+
+    private static IEnumerable<string> Ancestors(Dictionary<string, IReadOnlyList<string>> predecessors, string target)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>(predecessors[target]);
+        while (pending.TryPop(out var next))
+        {
+            if (!seen.Add(next)) continue;
+            yield return next;
+            foreach (var more in predecessors[next]) pending.Push(more);
+        }
+    }
+
+    private static List<string> Header(BuildGraph graph, CircleCiPipeline pipeline)
+    {
+        var header = new List<string>
+        {
+            $"Generated by {pipeline.RegenerateCommand} from the targets in build/ — do not edit by hand.",
+            $"To regenerate: run {pipeline.RegenerateCommand} (any target) and commit the result; CI fails when this file is stale.",
+            "Each job runs one target alone: ./build.sh <Target> --skip.",
+        };
+        var contexts = pipeline.Workflows.SelectMany(w => w.Contexts).Distinct().ToList();
+        if (contexts.Count > 0)
+            header.Add("Contexts to create in CircleCI: " + string.Join(", ", contexts) + ".");
+        foreach (var secret in graph.Parameters.Where(p => p.IsSecret))
+            header.Add($"  {secret.EnvironmentVariable}: secret for {secret.Option}, set in context {pipeline.SecretContexts.GetValueOrDefault(secret.Name, "(any)")}");
+        return header;
+    }
+}

@@ -1,0 +1,67 @@
+namespace BuildEngine.CircleCi;
+
+/// <summary>A cache restored before and saved after each job; the key may use CircleCI templates such as checksum.</summary>
+public sealed record CircleCiCache(string Key, IReadOnlyList<string> Paths);
+
+/// <summary>How one target's job runs: executor image, resource class, setup commands, extra arguments.</summary>
+public sealed record CircleCiJobSettings
+{
+    public string? Image { get; init; }
+    public string? ResourceClass { get; init; }
+
+    /// <summary>Shell commands run before the target (install a tool, for instance).</summary>
+    public IReadOnlyList<string> Setup { get; init; } = [];
+
+    /// <summary>Arguments added to <c>./build.sh &lt;Target&gt; --skip</c>.</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    /// <summary>Jobs sharing a serial group never run at once across pipelines; <c>{profile}</c> is replaced.</summary>
+    public string? SerialGroup { get; init; }
+}
+
+/// <summary>A workflow: the targets it invokes, when it runs, with which contexts, where a person approves.</summary>
+public sealed record CircleCiWorkflow(string Name)
+{
+    public required IReadOnlyList<string> Targets { get; init; }
+
+    /// <summary>Targets left out of this workflow; their dependents require what they required.</summary>
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+
+    /// <summary>Profiles (.nuke/parameters.&lt;profile&gt;.json) the profile-scoped targets run for, one job each.</summary>
+    public IReadOnlyList<string> Profiles { get; init; } = [];
+
+    public IReadOnlyList<string> BranchesOnly { get; init; } = [];
+    public IReadOnlyList<string> BranchesIgnore { get; init; } = [];
+
+    /// <summary>A cron schedule (UTC); the workflow then runs on the schedule only.</summary>
+    public string? Schedule { get; init; }
+
+    public IReadOnlyList<string> Contexts { get; init; } = [];
+
+    /// <summary>Targets that wait for a person's approval (a <c>type: approval</c> job) before they run.</summary>
+    public IReadOnlyList<string> ApprovalBefore { get; init; } = [];
+}
+
+/// <summary>The CircleCI declaration of a build: generated into .circleci/config.yml from the same target graph.</summary>
+public sealed record CircleCiPipeline
+{
+    public required string Image { get; init; }
+    public string ResourceClass { get; init; } = "medium";
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<CircleCiCache> Caches { get; init; } = [];
+
+    /// <summary>Files people read (summaries, logs) stored as artifacts after every job; never secrets.</summary>
+    public IReadOnlyList<string> Artifacts { get; init; } = [];
+
+    public IReadOnlyDictionary<string, CircleCiJobSettings> Jobs { get; init; } = new Dictionary<string, CircleCiJobSettings>();
+
+    /// <summary>Targets that run once per profile (environment) in workflows with profiles.</summary>
+    public IReadOnlySet<string> ProfileScoped { get; init; } = new HashSet<string>();
+
+    public required IReadOnlyList<CircleCiWorkflow> Workflows { get; init; }
+
+    /// <summary>Which context holds each secret's environment variable, for the header that documents them.</summary>
+    public IReadOnlyDictionary<string, string> SecretContexts { get; init; } = new Dictionary<string, string>();
+
+    public string RegenerateCommand { get; init; } = "./build.sh";
+}

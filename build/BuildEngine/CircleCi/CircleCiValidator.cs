@@ -1,0 +1,50 @@
+namespace BuildEngine.CircleCi;
+
+/// <summary>
+/// Checks a schema cannot make, enforced on the generator's own output: every requires names a job of the same
+/// workflow, workflows have no cycles, every invoked job is defined, approval jobs exist only inline.
+/// </summary>
+public static class CircleCiValidator
+{
+    public static void Validate(CircleCiConfig config)
+    {
+        var defined = config.Jobs.Select(j => j.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var workflow in config.Workflows)
+        {
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var job in workflow.Jobs)
+            {
+                if (!names.Add(job.Name))
+                    throw new CircleCiConfigException($"Workflow '{workflow.Name}' has two jobs named '{job.Name}'.");
+                if (job.IsApproval && defined.Contains(job.Job))
+                    throw new CircleCiConfigException($"Approval job '{job.Name}' in workflow '{workflow.Name}' is also defined under jobs; approval jobs exist only inline.");
+                if (!job.IsApproval && !defined.Contains(job.Job))
+                    throw new CircleCiConfigException($"Workflow '{workflow.Name}' invokes job '{job.Job}', which is not defined.");
+            }
+            foreach (var job in workflow.Jobs)
+            {
+                foreach (var required in job.Requires.Where(r => !names.Contains(r)))
+                    throw new CircleCiConfigException($"Job '{job.Name}' in workflow '{workflow.Name}' requires '{required}', which is not a job of that workflow.");
+            }
+            ThrowOnCycle(workflow);
+        }
+    }
+
+    private static void ThrowOnCycle(WorkflowModel workflow)
+    {
+        var requires = workflow.Jobs.ToDictionary(j => j.Name, j => j.Requires);
+        var state = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Visit(string name, List<string> path)
+        {
+            if (state.GetValueOrDefault(name) == 2) return;
+            if (state.GetValueOrDefault(name) == 1)
+                throw new CircleCiConfigException($"Workflow '{workflow.Name}' has a cycle: {string.Join(" -> ", path.SkipWhile(p => p != name).Append(name))}.");
+            state[name] = 1;
+            path.Add(name);
+            foreach (var next in requires[name]) Visit(next, path);
+            path.RemoveAt(path.Count - 1);
+            state[name] = 2;
+        }
+        foreach (var job in workflow.Jobs) Visit(job.Name, []);
+    }
+}
