@@ -1,3 +1,4 @@
+using BuildEngine;
 using BuildEngine.Parameters;
 using Pipeline.Tools;
 
@@ -9,12 +10,13 @@ partial class Build
     [Parameter("Where InstallTools downloads HashiCorp releases from")] readonly string ToolsReleaseUrl = "https://releases.hashicorp.com";
 
     string ToolsDirectory => TemporaryDirectory / "tools";
-    PinnedTools Pinned => PinnedTools.Load(RootDirectory / ".nuke" / "tools.json");
+    AbsolutePath PinnedToolsFile => RootDirectory / ".nuke" / "tools.json";
+    PinnedTools Pinned => PinnedTools.Load(PinnedToolsFile);
 
     /// <summary>The pinned, installed copy when the executable parameter is left at its default; else the parameter.</summary>
     string ResolveTool(string name, string configured)
     {
-        if (configured != name || !Pinned.Versions.TryGetValue(name, out var version))
+        if (configured != name || !PinnedToolsFile.FileExists() || !Pinned.Versions.TryGetValue(name, out var version))
             return configured;
         var installed = ToolInstaller.ExecutablePath(ToolsDirectory, name, version);
         return File.Exists(installed) ? installed : configured;
