@@ -83,6 +83,7 @@ partial class Build
             [.. summary[PlanAction.Delete], .. summary[PlanAction.Replace]], summary.OneLine, version.ToString(3), DateTimeOffset.UtcNow)
             .Save(PlanMetadataFile);
         Summaries.Set(nameof(TerraformPlan), summary.OneLine);
+        await PublishPlanCommentAsync(PlanSummaryFormats.ToMarkdown(summary), await File.ReadAllTextAsync(PlanDirectory / "plan.txt", cancellationToken), cancellationToken);
     }
 
     async Task ApplyReviewedPlanAsync(CancellationToken cancellationToken)

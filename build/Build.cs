@@ -72,6 +72,10 @@ partial class Build : BuildBase
         .Requires(() => PlanJson)
         .Executes(SummarizePlanFile);
 
+    Target ProtectBranch => _ => _
+        .Description("Protect main: pull requests, approvals, and the checks the pull-request workflow produces")
+        .Executes(ProtectMainBranchAsync);
+
     Target InstallTools => _ => _
         .Description("Install the pinned Packer and Terraform (.nuke/tools.json) into .nuke/temp/tools, checksum-verified")
         .Executes(InstallPinnedToolsAsync);

@@ -40,7 +40,12 @@ public sealed class Executor(BuildOutput output, IReadOnlyList<ITargetObserver> 
                 result = await RunTargetAsync(planned, cancellationToken);
 
             if (result.Status is TargetStatus.Skipped && planned.SkipReason is not null)
+            {
                 output.Detail($"Skipping {target.Name}: {result.Reason}");
+                // A condition that skips the target is news; --skip only means "another job runs it".
+                if (!planned.SkipReason.StartsWith("--skip", StringComparison.Ordinal))
+                    await NotifyAsync(o => o.TargetFinishedAsync(result, cancellationToken));
+            }
             results[target.Name] = result;
             ordered.Add(result);
             if (result.Status is TargetStatus.Failed && !target.ProceedAfterFailure)

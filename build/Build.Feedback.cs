@@ -1,0 +1,109 @@
+using BuildEngine.CircleCi;
+using BuildEngine.Execution;
+using BuildEngine.Parameters;
+using Pipeline.Feedback;
+using Pipeline.Feedback.GitHub;
+using Pipeline.Feedback.Slack;
+
+namespace Pipeline;
+
+/// <summary>GitOps feedback: commit statuses and the plan comment on GitHub, a Slack thread per run, branch protection.</summary>
+partial class Build
+{
+    [Parameter("GitHub token (repo:status, pull requests, administration for ProtectBranch)"), Secret] readonly string? GitHubToken;
+    [Parameter("GitHub API base address (GitHub Enterprise: https://host/api/v3)")] readonly string GitHubApiUrl = "https://api.github.com";
+    [Parameter("GitHub repository as owner/name (default: CircleCI's project)")] readonly string? GitHubRepository;
+    [Parameter("Slack bot token (chat:write, channels:history)"), Secret] readonly string? SlackToken;
+    [Parameter("Slack channel ID (C0123…) the bot posts in")] readonly string? SlackChannel;
+    [Parameter("Slack incoming-webhook URL, when there is no bot token (no threads)"), Secret] readonly string? SlackWebhookUrl;
+    [Parameter("Slack Web API base address")] readonly string SlackApiUrl = "https://slack.com/api";
+    [Parameter("First retry delay of GitHub and Slack calls in milliseconds")] readonly int FeedbackRetryBaseDelayMs = 1000;
+    [Parameter("ProtectBranch only shows what it would change")] readonly bool ProtectPreview;
+    [Parameter("ProtectBranch: approving reviews a pull request needs")] readonly int RequiredApprovals = 1;
+
+    (string Owner, string Name)? Repository =>
+        GitHubRepository?.Split('/') is [var owner, var name] ? (owner, name)
+        : Ci.RepositoryOwner is { } o && Ci.RepositoryName is { } n ? (o, n) : null;
+
+    FeedbackRun FeedbackRun => new()
+    {
+        RunId = Ci.WorkflowId ?? _localRunId,
+        Project = ProjectName,
+        Environment = DeployEnvironment,
+        Commit = Ci.Commit,
+        Branch = Ci.Branch,
+        Workflow = Ci.WorkflowId is null ? null : EnvironmentVariables.GetValueOrDefault("CIRCLE_WORKFLOW_NAME") ?? Ci.WorkflowId,
+        WorkflowUrl = Ci.WorkflowId is null ? null : $"https://app.circleci.com/pipelines/workflows/{Ci.WorkflowId}",
+        BuildUrl = Ci.BuildUrl,
+        Job = Ci.Job,
+        PullRequestNumber = Ci.PullRequestNumber,
+        PullRequestUrl = Ci.PullRequestUrl,
+    };
+
+    readonly string _localRunId = Guid.NewGuid().ToString("N");
+
+    GitHubFeedback? GitHub => GitHubToken is { Length: > 0 } token && Repository is { } repository
+        ? new GitHubFeedback(GitHubFeedback.CreateClient(GitHubApiUrl, token), repository.Owner, repository.Name,
+            FeedbackResilience.Create(GitHubFeedback.Classify, m => Output.Warning($"GitHub: {m}"), TimeSpan.FromMilliseconds(FeedbackRetryBaseDelayMs)))
+        : null;
+
+    SlackClient? Slack => SlackToken is { Length: > 0 } || SlackWebhookUrl is { Length: > 0 }
+        ? new SlackClient(new HttpClient { Timeout = TimeSpan.FromSeconds(15) }, SlackApiUrl, SlackToken is { Length: > 0 } ? SlackToken : null, SlackWebhookUrl,
+            FeedbackResilience.Create(SlackClient.Classify, m => Output.Warning($"Slack: {m}"), TimeSpan.FromMilliseconds(FeedbackRetryBaseDelayMs)))
+        : null;
+
+    /// <summary>The profile a target's CircleCI job runs with, which names its status context.</summary>
+    string? ProfileOf(string target) => CircleCi.ProfileScoped.Contains(target) ? DeployEnvironment : null;
+
+    protected override IEnumerable<ITargetObserver> CreateObservers()
+    {
+        var github = GitHub;
+        var slack = Slack;
+        if (github is null && slack is null)
+        {
+            Output.Info("Feedback is off: set GITHUB_TOKEN (on CircleCI) and SLACK_TOKEN + SLACK_CHANNEL or SLACK_WEBHOOK_URL to report to GitHub and Slack.");
+            return [];
+        }
+        if (github is null) Output.Info("GitHub feedback is off: no GITHUB_TOKEN, or no repository (CircleCI's or --git-hub-repository).");
+        if (slack is null) Output.Info("Slack feedback is off: no SLACK_TOKEN or SLACK_WEBHOOK_URL.");
+        return [new PipelineFeedback(FeedbackRun, github, slack, SlackChannel, ProfileOf, Secrets.Apply, m => Output.Warning(m))];
+    }
+
+    /// <summary>The plan as one pull-request comment, edited on every push. Never fails the plan.</summary>
+    async Task PublishPlanCommentAsync(string summaryMarkdown, string planText, CancellationToken cancellationToken)
+    {
+        if (GitHub is not { } github || Ci.PullRequestNumber is not { } pullRequest)
+            return;
+        try
+        {
+            var body = Secrets.Apply(PlanComment.Build(DeployEnvironment, Ci.Commit ?? "unknown", summaryMarkdown, planText, Ci.BuildUrl));
+            var created = await github.UpsertCommentAsync(pullRequest, PlanComment.Marker(DeployEnvironment), body, cancellationToken);
+            Output.Info($"{(created ? "Posted" : "Updated")} the plan comment on pull request #{pullRequest}.");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Output.Warning($"GitHub plan comment failed, continuing: {e.Message}");
+        }
+    }
+
+    /// <summary>Main requires pull requests and exactly the checks the pull-request workflow produces.</summary>
+    async Task ProtectMainBranchAsync(CancellationToken cancellationToken)
+    {
+        var github = GitHub ?? throw new InvalidOperationException("ProtectBranch needs GITHUB_TOKEN and a repository (--git-hub-repository owner/name on a laptop).");
+        var pullRequestWorkflow = CircleCiGenerator.Generate(Graph, CircleCi).Workflows.Single(w => w.Name == "pull-request");
+        var contexts = pullRequestWorkflow.Jobs.Where(j => !j.IsApproval).Select(j => StatusContexts.For(j.Job, j.Profile)).ToList();
+        var policy = new BranchProtectionPolicy(contexts, RequiredApprovals, Strict: true);
+        var differences = policy.Differences(await github.ProtectionAsync(MainBranch, cancellationToken));
+        if (differences.Count == 0)
+        {
+            Output.Success($"{MainBranch} is already protected as required ({contexts.Count} checks).");
+            Summaries.Set(nameof(ProtectBranch), "already protected");
+            return;
+        }
+        foreach (var difference in differences)
+            Output.Info($"{(ProtectPreview ? "would fix" : "fixing")}: {difference}");
+        if (!ProtectPreview)
+            await github.ProtectAsync(MainBranch, policy, cancellationToken);
+        Summaries.Set(nameof(ProtectBranch), $"{(ProtectPreview ? "preview: would change" : "changed")} {differences.Count} setting(s)");
+    }
+}
