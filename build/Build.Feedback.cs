@@ -10,9 +10,9 @@ namespace Pipeline;
 /// <summary>GitOps feedback: commit statuses and the plan comment on GitHub, a Slack thread per run, branch protection.</summary>
 partial class Build
 {
-    [Parameter("GitHub token (repo:status, pull requests, administration for ProtectBranch)"), Secret] readonly string? GitHubToken;
-    [Parameter("GitHub API base address (GitHub Enterprise: https://host/api/v3)")] readonly string GitHubApiUrl = "https://api.github.com";
-    [Parameter("GitHub repository as owner/name (default: CircleCI's project)")] readonly string? GitHubRepository;
+    [Parameter("GitHub token (repo:status, pull requests, administration for ProtectBranch)", EnvironmentVariable = "GITHUB_TOKEN"), Secret] readonly string? GitHubToken;
+    [Parameter("GitHub API base address (GitHub Enterprise: https://host/api/v3)", EnvironmentVariable = "GITHUB_API_URL")] readonly string GitHubApiUrl = "https://api.github.com";
+    [Parameter("GitHub repository as owner/name (default: CircleCI's project)", EnvironmentVariable = "GITHUB_REPOSITORY")] readonly string? GitHubRepository;
     [Parameter("Slack bot token (chat:write, channels:history)"), Secret] readonly string? SlackToken;
     [Parameter("Slack channel ID (C0123…) the bot posts in")] readonly string? SlackChannel;
     [Parameter("Slack incoming-webhook URL, when there is no bot token (no threads)"), Secret] readonly string? SlackWebhookUrl;

@@ -1,0 +1,83 @@
+using System.Text;
+using CliWrap;
+using CliWrap.Buffered;
+using Tests.Bootstrap;
+
+namespace Tests.Feedback;
+
+/// <summary>What one CircleCI job printed, and the log file it left.</summary>
+public sealed record JobRun(string Job, int ExitCode, string Output, string Log);
+
+/// <summary>
+/// A copy of the whole repository (build, infra, packer, ansible, .nuke, .circleci) in which ./build.sh runs as a
+/// real process per job, the way CircleCI runs it. Compiled once, on the first job.
+/// </summary>
+public sealed class SimulatedRepository : IDisposable
+{
+    private static readonly string[] Folders = ["build", "infra", "packer", "ansible", ".nuke", ".circleci"];
+    private static readonly string[] Files = ["build.sh", "global.json", "Directory.Build.props"];
+
+    public SimulatedRepository()
+    {
+        Root = Path.Combine(Path.GetTempPath(), "simulated-repo-" + Guid.NewGuid().ToString("N")[..10]);
+        foreach (var folder in Folders)
+            Copy(Path.Combine(RepositoryCopy.RepositoryRoot, folder), Path.Combine(Root, folder));
+        foreach (var file in Files)
+            File.Copy(Path.Combine(RepositoryCopy.RepositoryRoot, file), Path.Combine(Root, file));
+    }
+
+    public string Root { get; }
+
+    public string Temp => Path.Combine(Root, ".nuke", "temp");
+
+    /// <summary>Forgets what earlier jobs left (the workspace), keeping the compiled build.</summary>
+    public void ResetWorkspace()
+    {
+        if (!Directory.Exists(Temp)) return;
+        foreach (var directory in Directory.GetDirectories(Temp).Where(d => Path.GetFileName(d) != "build-bin"))
+            Directory.Delete(directory, recursive: true);
+    }
+
+    public async Task<JobRun> RunJobAsync(string job, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment)
+    {
+        var variables = new Dictionary<string, string?>(environment.ToDictionary(e => e.Key, e => (string?)e.Value)) { ["NO_COLOR"] = "1", ["CIRCLE_JOB"] = job };
+        var result = await Cli.Wrap("bash")
+            .WithArguments(["./build.sh", .. arguments])
+            .WithWorkingDirectory(Root)
+            .WithEnvironmentVariables(variables)
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(Encoding.UTF8);
+        var log = Path.Combine(Temp, "build.log");
+        return new JobRun(job, result.ExitCode, result.StandardOutput + result.StandardError, File.Exists(log) ? File.ReadAllText(log) : "");
+    }
+
+    /// <summary>Every text file the runs left or the repository generates: where a leaked secret would be.</summary>
+    public IEnumerable<(string Path, string Text)> WrittenFiles()
+    {
+        var roots = new[] { Temp, Path.Combine(Root, ".circleci"), Path.Combine(Root, "build", "Properties") };
+        foreach (var file in roots.Where(Directory.Exists).SelectMany(r => Directory.EnumerateFiles(r, "*", SearchOption.AllDirectories)))
+        {
+            if (file.Contains($"{Path.DirectorySeparatorChar}build-bin{Path.DirectorySeparatorChar}") || file.EndsWith(".tfplan")) continue;
+            yield return (file, File.ReadAllText(file));
+        }
+        yield return (".nuke/build.schema.json", File.ReadAllText(Path.Combine(Root, ".nuke", "build.schema.json")));
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private static void Copy(string source, string target)
+    {
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(source))
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        foreach (var directory in Directory.GetDirectories(source))
+        {
+            var name = Path.GetFileName(directory);
+            if (name is "bin" or "obj" or "temp" or ".terraform") continue;
+            Copy(directory, Path.Combine(target, name));
+        }
+    }
+}
