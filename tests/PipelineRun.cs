@@ -17,7 +17,7 @@ public sealed class PipelineRun : IDisposable
     public PipelineRun(params string[] folders)
     {
         foreach (var folder in folders)
-            Copy(Path.Combine(RepositoryCopy.RepositoryRoot, folder), _root.Path / folder);
+            TestFiles.CopyDirectory(Path.Combine(RepositoryCopy.RepositoryRoot, folder), _root.Path / folder);
     }
 
     public AbsolutePath Root => _root.Path;
@@ -44,16 +44,4 @@ public sealed class PipelineRun : IDisposable
 
     public void Dispose() => _root.Dispose();
 
-    private static void Copy(string source, string target)
-    {
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(source))
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-        foreach (var directory in Directory.GetDirectories(source))
-        {
-            var name = Path.GetFileName(directory);
-            if (name is ".terraform" or "packer_cache" or "temp") continue;
-            Copy(directory, Path.Combine(target, name));
-        }
-    }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using BuildEngine;
 using System.Text.Json.Serialization;
 
 namespace Pipeline.Packer;
@@ -23,13 +24,7 @@ public sealed record ImageRecord(
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    public void Save(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Options) + "\n");
-        File.Move(temporary, path, overwrite: true);
-    }
+    public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Options) + "\n");
 
     public static ImageRecord Load(string path)
     {

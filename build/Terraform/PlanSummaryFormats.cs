@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using BuildEngine;
 
 namespace Pipeline.Terraform;
 
@@ -17,10 +18,7 @@ public static class PlanSummaryFormats
             ".txt" or ".text" => ToText(summary),
             var other => throw new ArgumentException($"Summary file {path}: extension '{other}' is not one of .json, .md, .txt."),
         };
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, content);
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.WriteAllText(path, content);
     }
 
     public static string ToJson(PlanSummary summary)

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using BuildEngine;
 
 namespace Pipeline.Terraform;
 
@@ -87,7 +88,6 @@ public sealed class TerraformOutputs(IReadOnlyList<TerraformOutput> outputs)
             }
             writer.WriteEndObject();
         }
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, Encoding.UTF8.GetString(stream.ToArray()) + "\n");
+        AtomicFile.WriteAllText(path, Encoding.UTF8.GetString(stream.ToArray()) + "\n");
     }
 }

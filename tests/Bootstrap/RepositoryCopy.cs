@@ -15,7 +15,7 @@ public sealed class RepositoryCopy : IDisposable
     public RepositoryCopy()
     {
         Root = Path.Combine(Path.GetTempPath(), "repo-copy-" + Guid.NewGuid().ToString("N")[..12]);
-        CopyDirectory(Path.Combine(RepositoryRoot, "build"), Path.Combine(Root, "build"));
+        TestFiles.CopyDirectory(Path.Combine(RepositoryRoot, "build"), Path.Combine(Root, "build"));
         foreach (var file in Files)
         {
             var target = Path.Combine(Root, file);
@@ -43,21 +43,9 @@ public sealed class RepositoryCopy : IDisposable
 
     public void Dispose()
     {
-        try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        TestFiles.DeleteDirectory(Root);
     }
 
-    private static void CopyDirectory(string source, string target)
-    {
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(source))
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-        foreach (var directory in Directory.GetDirectories(source))
-        {
-            var name = Path.GetFileName(directory);
-            if (name is "bin" or "obj") continue;
-            CopyDirectory(directory, Path.Combine(target, name));
-        }
-    }
 
     private static string FindRepositoryRoot()
     {

@@ -25,7 +25,7 @@ public sealed class TempRoot : IDisposable
 
     public void Dispose()
     {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        TestFiles.DeleteDirectory(Path);
     }
 }
 

@@ -21,7 +21,7 @@ public sealed class SimulatedRepository : IDisposable
     {
         Root = Path.Combine(Path.GetTempPath(), "simulated-repo-" + Guid.NewGuid().ToString("N")[..10]);
         foreach (var folder in Folders)
-            Copy(Path.Combine(RepositoryCopy.RepositoryRoot, folder), Path.Combine(Root, folder));
+            TestFiles.CopyDirectory(Path.Combine(RepositoryCopy.RepositoryRoot, folder), Path.Combine(Root, folder));
         foreach (var file in Files)
             File.Copy(Path.Combine(RepositoryCopy.RepositoryRoot, file), Path.Combine(Root, file));
     }
@@ -65,19 +65,7 @@ public sealed class SimulatedRepository : IDisposable
 
     public void Dispose()
     {
-        try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        TestFiles.DeleteDirectory(Root);
     }
 
-    private static void Copy(string source, string target)
-    {
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(source))
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-        foreach (var directory in Directory.GetDirectories(source))
-        {
-            var name = Path.GetFileName(directory);
-            if (name is "bin" or "obj" or "temp" or ".terraform") continue;
-            Copy(directory, Path.Combine(target, name));
-        }
-    }
 }

@@ -35,11 +35,7 @@ public sealed class GeneratedFiles(AbsolutePath rootDirectory, IEnumerable<Gener
         var written = new List<string>();
         foreach (var (file, content) in Stale(graph))
         {
-            var path = rootDirectory / file.RelativePath;
-            path.Parent.CreateDirectory();
-            var temporary = path + ".tmp";
-            File.WriteAllText(temporary, content);
-            File.Move(temporary, path, overwrite: true);
+            AtomicFile.WriteAllText(rootDirectory / file.RelativePath, content);
             written.Add(file.RelativePath);
         }
         return written;
