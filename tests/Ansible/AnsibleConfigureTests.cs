@@ -178,5 +178,7 @@ public sealed class AnsibleConfigureTests : IAsyncLifetime
 
         Assert.True(outcome.ExitCode == 0, outcome.Output);
         Assert.Contains("--syntax-check", outcome.Output);
+        if (ToolRunner.IsInstalled("ansible-lint", new Dictionary<string, string> { ["PATH"] = System.Environment.GetEnvironmentVariable("PATH") ?? "" }))
+            Assert.Contains("> ansible-lint --nocolor site.yml", outcome.Output);
     }
 }
