@@ -58,7 +58,6 @@ partial class Build : BuildBase
     Target AnsibleConfigure => _ => _
         .Description("Configure the instance from Terraform's outputs over SSH: readiness waits, pinned host key")
         .DependsOn(TerraformApply)
-        .Consumes(TerraformApply)
         .Requires(() => SshPrivateKey)
         .Produces(".nuke/temp/ansible/recap.json")
         .Executes(ConfigureHostAsync);

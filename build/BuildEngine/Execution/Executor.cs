@@ -13,8 +13,10 @@ public interface ITargetObserver
 }
 
 /// <summary>Runs an <see cref="ExecutionPlan"/> in order: awaits every action, never blocks on one.</summary>
-public sealed class Executor(BuildOutput output, IReadOnlyList<ITargetObserver> observers, TargetSummaries summaries)
+public sealed class Executor(BuildOutput output, IReadOnlyList<ITargetObserver> observers, TargetSummaries summaries, AbsolutePath root, Definition.BuildGraph graph)
 {
+    private readonly HandedFiles _handedFiles = new(root, graph);
+
     public async Task<BuildResult> RunAsync(ExecutionPlan plan, CancellationToken cancellationToken)
     {
         var results = new Dictionary<string, TargetResult>(StringComparer.Ordinal);
@@ -77,6 +79,12 @@ public sealed class Executor(BuildOutput output, IReadOnlyList<ITargetObserver> 
             }
         }
 
+        if (_handedFiles.MissingConsumed(target) is { } missingInput)
+        {
+            output.Error($"{target.Name} cannot run: {missingInput}.");
+            return await FinishAsync(new TargetResult(target.Name, TargetStatus.Failed, TimeSpan.Zero, $"cannot run: {missingInput}"), cancellationToken);
+        }
+
         output.Header(target.Name);
         await NotifyAsync(o => o.TargetStartingAsync(target.Name, cancellationToken));
         var stopwatch = Stopwatch.StartNew();
@@ -85,6 +93,8 @@ public sealed class Executor(BuildOutput output, IReadOnlyList<ITargetObserver> 
         {
             foreach (var action in target.Actions)
                 await action(cancellationToken);
+            if (_handedFiles.MissingProduced(target) is { } missingOutput)
+                throw new InvalidOperationException(missingOutput);
             result = new TargetResult(target.Name, TargetStatus.Succeeded, stopwatch.Elapsed);
             output.Success($"{target.Name} succeeded in {Durations.Format(stopwatch.Elapsed)}");
         }

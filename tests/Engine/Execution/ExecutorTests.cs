@@ -152,3 +152,44 @@ public sealed class ExecutorTests
         Assert.Equal(["Deploy"], Ran(met));
     }
 }
+
+public sealed class HandedFilesTests
+{
+    private sealed class Handing : BuildBase
+    {
+        [BuildEngine.Parameters.Parameter] readonly bool WriteIt = true;
+
+        public Target Make => _ => _.Produces("out/made.txt").Executes(() =>
+        {
+            if (!WriteIt) return;
+            Directory.CreateDirectory(RootDirectory / "out");
+            File.WriteAllText(RootDirectory / "out" / "made.txt", "made");
+        });
+
+        public Target Use => _ => _.DependsOn(Make).Consumes(Make).Executes(() => Output.Info("ran:Use"));
+    }
+
+    [Fact]
+    public async Task A_target_that_does_not_write_what_it_produces_fails()
+    {
+        var outcome = await TestRun.RunAsync<Handing>(x => x.Make, "Make", "--write-it", "false");
+
+        Assert.Equal(ExitCodes.TargetFailed, outcome.ExitCode);
+        Assert.Contains("Make failed: it declares Produces out/made.txt but did not write it", outcome.Output);
+    }
+
+    [Fact]
+    public async Task A_target_runs_alone_only_when_what_it_consumes_is_there()
+    {
+        using var root = new TempRoot();
+        var alone = await TestRun.RunAsync<Handing>(root, x => x.Use, ["Use", "--skip"]);
+        Assert.Equal(ExitCodes.TargetFailed, alone.ExitCode);
+        Assert.Contains("Use cannot run: it consumes out/made.txt from Make, which is missing: run Make first, or attach the workspace of the job that ran it.", alone.Output);
+        Assert.DoesNotContain("ran:Use", alone.Output);
+
+        Assert.Equal(0, (await TestRun.RunAsync<Handing>(root, x => x.Make, ["Make"])).ExitCode);
+        var second = await TestRun.RunAsync<Handing>(root, x => x.Use, ["Use", "--skip"]);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Contains("ran:Use", second.Output);
+    }
+}
