@@ -35,7 +35,6 @@ partial class Build
         Workflow = Ci.WorkflowId is null ? null : EnvironmentVariables.GetValueOrDefault("CIRCLE_WORKFLOW_NAME") ?? Ci.WorkflowId,
         WorkflowUrl = Ci.WorkflowId is null ? null : $"https://app.circleci.com/pipelines/workflows/{Ci.WorkflowId}",
         BuildUrl = Ci.BuildUrl,
-        Job = Ci.Job,
         PullRequestNumber = Ci.PullRequestNumber,
         PullRequestUrl = Ci.PullRequestUrl,
     };

@@ -27,20 +27,6 @@ public sealed class ImageParameterStore(IAmazonSimpleSystemsManagement ssm, Resi
         await resilience.ExecuteAsync(async token => await ssm.PutParameterAsync(request, token), cancellationToken);
     }
 
-    public async Task<string?> ReadAsync(string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var response = await resilience.ExecuteAsync(async token =>
-                await ssm.GetParameterAsync(new GetParameterRequest { Name = name }, token), cancellationToken);
-            return response.Parameter?.Value;
-        }
-        catch (ParameterNotFoundException)
-        {
-            return null;
-        }
-    }
-
     /// <summary>Every AMI id any parameter under <c>/&lt;project&gt;/</c> points to: images pruning must keep.</summary>
     public async Task<IReadOnlySet<string>> ReferencedImageIdsAsync(string project, CancellationToken cancellationToken)
     {

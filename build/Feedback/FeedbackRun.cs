@@ -11,7 +11,6 @@ public sealed record FeedbackRun
     public string? Workflow { get; init; }
     public string? WorkflowUrl { get; init; }
     public string? BuildUrl { get; init; }
-    public string? Job { get; init; }
     public int? PullRequestNumber { get; init; }
     public string? PullRequestUrl { get; init; }
 }

@@ -7,7 +7,7 @@ namespace Pipeline.Packer;
 public sealed class PackerBuildException(string message) : Exception(message);
 
 /// <summary>What <c>packer build -machine-readable</c> reported.</summary>
-public sealed record PackerBuildOutput(IReadOnlyList<RegionalImage> ArtifactImages, IReadOnlyList<string> Errors);
+public sealed record PackerBuildOutput(IReadOnlyList<RegionalImage> ArtifactImages);
 
 /// <summary>The Packer CLI: typed settings in, typed results out, every call through the engine's tool runner.</summary>
 public sealed class PackerCli(ToolRunner tools, BuildOutput output, string executable, IReadOnlyDictionary<string, string?> environment)
@@ -79,7 +79,7 @@ public sealed class PackerCli(ToolRunner tools, BuildOutput output, string execu
             var reported = errors.Where(e => e.Length > 0).DefaultIfEmpty(FirstError(result));
             throw new PackerBuildException($"packer build failed (exit code {result.ExitCode}): {string.Join(" | ", reported)}");
         }
-        return new PackerBuildOutput(images, errors);
+        return new PackerBuildOutput(images);
     }
 
     private Task<ToolResult> RunAsync(string[] arguments, string? directory, CancellationToken cancellationToken, bool echo = true) =>

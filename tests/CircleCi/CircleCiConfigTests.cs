@@ -143,7 +143,7 @@ public sealed class CircleCiConfigTests
     [Fact]
     public void The_generator_refuses_configs_CircleCI_would_reject()
     {
-        var job = new CircleCiJob("A", false, "", []);
+        var job = new CircleCiJob("A", []);
         var declaration = new CircleCiWorkflow("w") { Targets = [] };
         void Check(params WorkflowJob[] jobs) => CircleCiValidator.Validate(new CircleCiConfig([job], [new WorkflowModel("w", declaration, jobs)], []));
 

@@ -1,7 +1,7 @@
 namespace BuildEngine.CircleCi;
 
 /// <summary>A job of the config: one target, run alone with <c>./build.sh &lt;Target&gt; --skip</c>.</summary>
-public sealed record CircleCiJob(string Name, bool HasProfile, string DefaultProfile, Dictionary<string, object?> Definition);
+public sealed record CircleCiJob(string Name, Dictionary<string, object?> Definition);
 
 /// <summary>A job as a workflow invokes it.</summary>
 public sealed record WorkflowJob(string Job, string Name, IReadOnlyList<string> Requires)

@@ -60,7 +60,7 @@ internal static class CircleCiJobs
         if (pipeline.Environment.Count > 0)
             definition["environment"] = pipeline.Environment.OrderBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => (object?)e.Value);
         definition["steps"] = steps;
-        return new CircleCiJob(target.Name, hasProfile, defaultProfile, definition);
+        return new CircleCiJob(target.Name, definition);
     }
 
     private static Dictionary<string, object?> Step(string name, Dictionary<string, object?> body) => new() { [name] = body };

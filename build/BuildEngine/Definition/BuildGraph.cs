@@ -26,8 +26,4 @@ public sealed class BuildGraph
     public TargetNode this[string name] => _byName[name];
 
     public bool TryGetTarget(string name, out TargetNode target) => _byName.TryGetValue(name, out target!);
-
-    /// <summary>The targets that depend on <paramref name="name"/> directly.</summary>
-    public IEnumerable<TargetNode> DependentsOf(string name) =>
-        Targets.Where(t => t.DependsOn.Contains(name, StringComparer.Ordinal));
 }

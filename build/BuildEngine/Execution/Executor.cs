@@ -45,7 +45,7 @@ public sealed class Executor(BuildOutput output, IReadOnlyList<ITargetObserver> 
             {
                 output.Detail($"Skipping {target.Name}: {result.Reason}");
                 // A condition that skips the target is news; --skip only means "another job runs it".
-                if (!planned.SkipReason.StartsWith("--skip", StringComparison.Ordinal))
+                if (!planned.SkippedByOption)
                     await NotifyAsync(o => o.TargetFinishedAsync(result, cancellationToken));
             }
             results[target.Name] = result;

@@ -46,8 +46,6 @@ public sealed class SecretMasker
         return text;
     }
 
-    public bool HasSecrets => _secrets.Length > 0;
-
     /// <summary>Lines such as <c>-----END OPENSSH PRIVATE KEY-----</c> are not secret and appear in docs.</summary>
     private static bool IsStructural(string line) => line.StartsWith("-----", StringComparison.Ordinal);
 }

@@ -19,8 +19,6 @@ internal static class ValueConverter
                single == typeof(long) || single == typeof(AbsolutePath) || single.IsEnum;
     }
 
-    public static bool IsArray(Type type) => type.IsArray;
-
     public static Type ElementType(Type type) => type.IsArray ? type.GetElementType()! : type;
 
     public static string Describe(Type type)

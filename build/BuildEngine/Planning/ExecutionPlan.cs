@@ -7,6 +7,9 @@ namespace BuildEngine.Planning;
 public sealed record PlannedTarget(TargetNode Target, bool Invoked, string? SkipReason)
 {
     public bool IsSkipped => SkipReason is not null;
+
+    /// <summary>Skipped by <c>--skip</c>: another job runs it, which is no news for feedback.</summary>
+    public bool SkippedByOption { get; init; }
 }
 
 /// <summary>The ordered targets one run executes. Immutable: execution reads it, never changes it.</summary>

@@ -26,7 +26,10 @@ public static class Planner
         }
         CascadeSkips(graph, ordered, invokedNames, reasons);
 
-        return new ExecutionPlan([.. ordered.Select(n => new PlannedTarget(graph[n], invokedNames.Contains(n), reasons.GetValueOrDefault(n)))]);
+        return new ExecutionPlan([.. ordered.Select(n => new PlannedTarget(graph[n], invokedNames.Contains(n), reasons.GetValueOrDefault(n))
+        {
+            SkippedByOption = SkippedByOption(n, invokedNames.Contains(n), skip, skippedNames),
+        })]);
     }
 
     /// <summary>
@@ -84,12 +87,13 @@ public static class Planner
         return ordered;
     }
 
+    private static bool SkippedByOption(string name, bool invoked, bool skip, HashSet<string> skipped) =>
+        (skip && skipped.Count == 0 && !invoked) || skipped.Contains(name);
+
     private static string? SkipReason(TargetNode target, bool invoked, bool skip, HashSet<string> skipped)
     {
-        if (skip && skipped.Count == 0 && !invoked)
-            return "--skip";
-        if (skipped.Contains(target.Name))
-            return $"--skip {target.Name}";
+        if (SkippedByOption(target.Name, invoked, skip, skipped))
+            return skipped.Count == 0 ? "--skip" : $"--skip {target.Name}";
         foreach (var condition in target.StaticConditions)
         {
             bool holds;
