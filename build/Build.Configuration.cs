@@ -19,6 +19,7 @@ partial class Build
     [Parameter("The host's public key to pin, e.g. 'ssh-ed25519 AAAA…' (direct hosts)")] readonly string? AnsibleHostKey;
     [Parameter("Trust the host key presented first (accept-new) instead of pinning one: NOT recommended")] readonly bool AnsibleAcceptNewHostKey;
     [Parameter("Private key Ansible connects with (the key itself, not a path)"), Secret] readonly string? SshPrivateKey;
+    [Parameter("File holding the private key Ansible connects with, like ssh -i (when --ssh-private-key is not given)")] readonly AbsolutePath? SshPrivateKeyFile;
     [Parameter("How long to wait for the instance to run with status checks OK")] readonly int InstanceReadyTimeoutSeconds = 600;
     [Parameter("How long to wait for SSH to answer")] readonly int SshReadyTimeoutSeconds = 300;
     [Parameter("Interval between readiness checks in milliseconds")] readonly int ReadinessPollMs = 10_000;
@@ -50,17 +51,31 @@ partial class Build
 
         var poll = TimeSpan.FromMilliseconds(ReadinessPollMs);
         await new SshReadiness(Output.Info, poll).WaitAsync(target, TimeSpan.FromSeconds(SshReadyTimeoutSeconds), cancellationToken);
-        var access = new SshAccess(files.WritePrivateKey(SshPrivateKey!), knownHosts);
+        var access = new SshAccess(files.WritePrivateKey(ReadPrivateKey()), knownHosts);
         var inventory = files.WriteInventory(target, DeployEnvironment, access);
         var variables = new Dictionary<string, string> { ["deploy_commit"] = Ci.Commit ?? "unknown", ["deploy_environment"] = DeployEnvironment };
         foreach (var pair in AnsibleExtraVars.Select(v => v.Split('=', 2)).Where(p => p.Length == 2))
             variables[pair[0]] = pair[1];
 
-        var recap = await Ansible.PlaybookAsync(AnsiblePlaybook ?? AnsibleDirectory / "site.yml", inventory, variables, cancellationToken);
+        var recap = await Ansible.PlaybookAsync(AnsiblePlaybook ?? AnsibleDirectory / "site.yml", inventory, files.ControlPathDirectory, variables, cancellationToken);
         recap.Save(TemporaryDirectory / "ansible" / "recap.json");
         Summaries.Set(nameof(AnsibleConfigure), string.Join("; ", recap.Hosts.Select(h => $"{h.Host}: ok={h.Ok} changed={h.Changed} failed={h.Failed} unreachable={h.Unreachable}")));
         if (!recap.Succeeded)
             throw new AnsibleFailedException(FailureMessage(recap, target));
+    }
+
+    /// <summary>The key itself, or the file's contents, which are masked from then on like the parameter.</summary>
+    string ReadPrivateKey()
+    {
+        if (!string.IsNullOrWhiteSpace(SshPrivateKey))
+            return SshPrivateKey;
+        if (!SshPrivateKeyFile!.FileExists())
+            throw new FileNotFoundException($"SSH private key file {SshPrivateKeyFile} (--ssh-private-key-file) does not exist; expected a private key file such as ~/.ssh/id_ed25519.");
+        var key = File.ReadAllText(SshPrivateKeyFile);
+        Secrets.Register(key);
+        if (!key.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
+            throw new InvalidDataException($"SSH private key file {SshPrivateKeyFile} (--ssh-private-key-file) holds no private key; expected a PEM or OpenSSH private key ('-----BEGIN … PRIVATE KEY-----').");
+        return key;
     }
 
     static string FailureMessage(PlayRecap recap, AnsibleTarget target)

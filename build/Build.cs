@@ -58,7 +58,7 @@ partial class Build : BuildBase
     Target AnsibleConfigure => _ => _
         .Description("Configure the instance from Terraform's outputs over SSH: readiness waits, pinned host key")
         .DependsOn(TerraformApply)
-        .Requires(() => SshPrivateKey)
+        .Requires(() => SshPrivateKey ?? (object?)SshPrivateKeyFile)
         .Produces(".nuke/temp/ansible/recap.json")
         .Executes(ConfigureHostAsync);
 

@@ -45,7 +45,7 @@ public sealed class AnsibleCli(ToolRunner tools, string playbookExecutable, stri
     }
 
     /// <summary>Runs the playbook, streaming its output, and returns what its recap says.</summary>
-    public async Task<PlayRecap> PlaybookAsync(string playbook, string inventory, IReadOnlyDictionary<string, string> extraVariables, CancellationToken cancellationToken)
+    public async Task<PlayRecap> PlaybookAsync(string playbook, string inventory, string controlPathDirectory, IReadOnlyDictionary<string, string> extraVariables, CancellationToken cancellationToken)
     {
         var recap = new PlayRecap();
         var arguments = new List<string> { "-i", inventory };
@@ -55,7 +55,7 @@ public sealed class AnsibleCli(ToolRunner tools, string playbookExecutable, stri
         var result = await tools.RunAsync(new ToolInvocation(playbookExecutable, arguments)
         {
             WorkingDirectory = ansibleDirectory,
-            Environment = Environment,
+            Environment = new Dictionary<string, string?>(Environment) { ["ANSIBLE_SSH_CONTROL_PATH_DIR"] = controlPathDirectory },
             OnOutputLine = line =>
             {
                 recap.Read(line);

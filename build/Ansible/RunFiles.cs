@@ -3,22 +3,44 @@ using System.Text;
 namespace Pipeline.Ansible;
 
 /// <summary>
-/// The files one Ansible run needs — private key (0600), known_hosts, inventory — in a directory of their own,
-/// removed when the run ends whatever happens.
+/// The files one Ansible run needs — private key (0600), known_hosts, inventory, SSH control sockets — in a
+/// directory of their own, removed when the run ends whatever happens.
 /// </summary>
 public sealed class RunFiles : IDisposable
 {
-    private RunFiles(string directory) => Directory = directory;
+    /// <summary>Unix socket paths are limited to 104–108 bytes; Ansible appends a 10-character name.</summary>
+    private const int LongestControlDirectory = 90;
+
+    private RunFiles(string directory, string controlPathDirectory)
+    {
+        Directory = directory;
+        ControlPathDirectory = controlPathDirectory;
+    }
 
     public string Directory { get; }
 
+    /// <summary>
+    /// Where this run's SSH master connections live. Never shared with another run: a master left open by an earlier
+    /// run (ControlPersist) would be reused without the pinned host key being checked again.
+    /// </summary>
+    public string ControlPathDirectory { get; }
+
     public static RunFiles Create(string parent)
     {
-        var directory = Path.Combine(parent, "run-" + Guid.NewGuid().ToString("N")[..12]);
+        var id = Guid.NewGuid().ToString("N")[..12];
+        var directory = CreatePrivateDirectory(Path.Combine(parent, "run-" + id));
+        var controlPath = Path.Combine(directory, "cp");
+        if (controlPath.Length > LongestControlDirectory)
+            controlPath = Path.Combine(Path.GetTempPath(), "ansible-cp-" + id);
+        return new RunFiles(directory, CreatePrivateDirectory(controlPath));
+    }
+
+    private static string CreatePrivateDirectory(string directory)
+    {
         System.IO.Directory.CreateDirectory(directory);
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return new RunFiles(directory);
+        return directory;
     }
 
     /// <summary>Writes the private key readable by the owner only, as ssh requires.</summary>
@@ -61,6 +83,9 @@ public sealed class RunFiles : IDisposable
 
     public void Dispose()
     {
-        try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        foreach (var directory in new[] { ControlPathDirectory, Directory })
+        {
+            try { System.IO.Directory.Delete(directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
     }
 }

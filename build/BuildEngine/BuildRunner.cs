@@ -32,9 +32,9 @@ public static class BuildRunner
         build.Attach(context);
         try
         {
-            var commandLine = CommandLine.Parse(args);
             var graph = GraphBuilder.Build(build, GraphBuilder.TargetName(defaultTarget));
             context.Graph = graph;
+            var commandLine = CommandLine.Parse(args, graph.Parameters, output.Masker.Register);
             if (commandLine.ShowHelp)
             {
                 HelpWriter.WriteHelp(output, graph);
@@ -119,12 +119,15 @@ public static class BuildRunner
             throw new RequirementException("Nothing was run: " + string.Join("; ", unmet) + ".");
     }
 
+    /// <summary>A requirement such as <c>Key ?? KeyFile</c> is described as its parameters, one or the other.</summary>
     private static string Describe(BuildGraph graph, string requirement)
     {
-        var parameter = graph.Parameters.FirstOrDefault(p => p.Name == requirement);
-        return parameter is null
-            ? $"'{requirement}'"
-            : $"parameter {parameter.Name} (set {parameter.Option} or {parameter.EnvironmentVariable})";
+        var names = requirement.Split("??", StringSplitOptions.TrimEntries)
+            .Select(n => System.Text.RegularExpressions.Regex.Replace(n, @"^\([^)]*\)\s*", ""));
+        var parameters = names.Select(n => graph.Parameters.FirstOrDefault(p => p.Name == n)).ToList();
+        if (parameters.Any(p => p is null))
+            return $"'{requirement}'";
+        return string.Join(" or ", parameters.Select(p => $"parameter {p!.Name} (set {p.Option} or {p.EnvironmentVariable})"));
     }
 }
 

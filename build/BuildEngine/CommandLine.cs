@@ -1,7 +1,10 @@
+using System.Text.RegularExpressions;
+using BuildEngine.Parameters;
+
 namespace BuildEngine;
 
 /// <summary>The command line split into targets, the engine's own options, and parameter options.</summary>
-public sealed record CommandLine
+public sealed partial record CommandLine
 {
     public IReadOnlyList<string> Targets { get; init; } = [];
     public bool Skip { get; init; }
@@ -15,17 +18,45 @@ public sealed record CommandLine
 
     /// <summary>Built-in options; never read from environment variables or parameter files.</summary>
     public static readonly IReadOnlySet<string> BuiltInOptions =
-        new HashSet<string>(["target", "skip", "profile", "plan", "help"], StringComparer.Ordinal);
+        new HashSet<string>(["target", "skip", "profile", "plan", "help", "h"], StringComparer.Ordinal);
 
-    public static CommandLine Parse(IReadOnlyList<string> args)
+    /// <summary>
+    /// Reads <c>--name value</c>, <c>--name=value</c> and flags. After a parameter that takes a value the next argument
+    /// is its value even when it starts with a dash (a private key does), unless it is exactly a known option.
+    /// Values of secret parameters go to <paramref name="onSecretValue"/> before anything can be echoed.
+    /// </summary>
+    public static CommandLine Parse(IReadOnlyList<string> args, IReadOnlyCollection<ParameterNode> parameters, Action<string>? onSecretValue = null)
     {
+        var known = parameters.ToDictionary(p => ParameterNames.Normalize(p.Name));
         var targets = new List<string>();
         var options = new List<(string Name, List<string> Values)>();
+        ParameterNode? awaitingValue = null;
         foreach (var arg in args)
         {
-            if (IsOption(arg))
+            var option = AsOption(arg);
+            var isKnownOption = option is { } o && (known.ContainsKey(o.Key) || BuiltInOptions.Contains(o.Key));
+            if (awaitingValue is not null && !isKnownOption)
             {
-                options.Add((arg.TrimStart('-'), []));
+                options[^1].Values.Add(arg);
+                if (awaitingValue.IsSecret) onSecretValue?.Invoke(arg);
+                awaitingValue = null;
+                continue;
+            }
+            awaitingValue = null;
+            if (option is { } parsed)
+            {
+                var parameter = known.GetValueOrDefault(parsed.Key);
+                if (parameter is null && !BuiltInOptions.Contains(parsed.Key))
+                    throw new ParameterException($"Unknown option {ArgumentText.Show(arg.Split('=', 2)[0])} on the command line; {Suggest(parsed.Name, parameters)}");
+                List<string> values = parsed.Value is null ? [] : [parsed.Value];
+                if (parsed.Value is not null && parameter?.IsSecret == true) onSecretValue?.Invoke(parsed.Value);
+                options.Add((parsed.Name, values));
+                if (parsed.Value is null && parameter is not null && TakesValue(parameter))
+                    awaitingValue = parameter;
+            }
+            else if (IsOptionShaped(arg))
+            {
+                throw new ParameterException($"Unknown option {ArgumentText.Show(arg)} on the command line; expected --name value, --name=value or a target name.");
             }
             else if (options.Count == 0)
             {
@@ -34,21 +65,27 @@ public sealed record CommandLine
             else
             {
                 options[^1].Values.Add(arg);
+                if (known.GetValueOrDefault(ParameterNames.Normalize(options[^1].Name)) is { IsSecret: true })
+                    onSecretValue?.Invoke(arg);
             }
         }
+        return Split(targets, options);
+    }
 
+    private static CommandLine Split(List<string> targets, List<(string Name, List<string> Values)> options)
+    {
         var result = new CommandLine();
         var parameters = new List<(string, IReadOnlyList<string>)>();
         var skipped = new List<string>();
         var profiles = new List<string>();
         foreach (var (name, values) in options)
         {
-            switch (Parameters.ParameterNames.Normalize(name))
+            switch (ParameterNames.Normalize(name))
             {
                 case "target": targets.AddRange(values); break;
                 case "skip": result = result with { Skip = true }; skipped.AddRange(values); break;
                 case "profile":
-                    if (values.Count == 0) throw new Parameters.ParameterException("Option '--profile' on the command line needs a profile name, e.g. --profile prod.");
+                    if (values.Count == 0) throw new ParameterException("Option '--profile' on the command line needs a profile name, e.g. --profile prod.");
                     profiles.AddRange(values);
                     break;
                 // Words after --plan or --help are read as targets: `./build.sh --plan TerraformApply`.
@@ -60,6 +97,30 @@ public sealed record CommandLine
         return result with { Targets = targets, SkippedTargets = skipped, Profiles = profiles, Options = parameters };
     }
 
-    private static bool IsOption(string arg) =>
+    /// <summary>Booleans are flags (<c>--allow-destroy</c>); every other parameter needs a value.</summary>
+    private static bool TakesValue(ParameterNode parameter) =>
+        (Nullable.GetUnderlyingType(parameter.Type) ?? parameter.Type) != typeof(bool);
+
+    /// <summary>An argument of the form <c>--name</c> or <c>--name=value</c> with a name made of letters, digits and dashes.</summary>
+    private static (string Name, string Key, string? Value)? AsOption(string arg)
+    {
+        var match = OptionPattern().Match(arg);
+        if (!match.Success) return null;
+        var name = match.Groups["name"].Value;
+        return (name, ParameterNames.Normalize(name), match.Groups["value"].Success ? match.Groups["value"].Value : null);
+    }
+
+    /// <summary>Anything else that starts with a dash (not a negative number, not <c>--</c>) is a malformed option.</summary>
+    private static bool IsOptionShaped(string arg) =>
         arg.Length > 1 && arg[0] == '-' && !char.IsDigit(arg[1]) && arg != "--";
+
+    private static string Suggest(string name, IReadOnlyCollection<ParameterNode> parameters)
+    {
+        var options = parameters.Select(p => p.Option.TrimStart('-')).ToList();
+        var closest = NameSuggester.Closest(ParameterNames.ToKebabCase(name), options);
+        return closest is null ? "see --help for the parameters." : $"did you mean --{closest}?";
+    }
+
+    [GeneratedRegex(@"\A--?(?<name>[A-Za-z][A-Za-z0-9_-]*)(=(?<value>.*))?\z", RegexOptions.Singleline)]
+    private static partial Regex OptionPattern();
 }

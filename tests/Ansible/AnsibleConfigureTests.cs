@@ -81,6 +81,60 @@ public sealed class AnsibleConfigureTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_wrong_key_is_refused_even_right_after_a_successful_run_to_the_same_host()
+    {
+        // ControlPersist keeps the first run's master connection open for 10 s: the second run must not reuse it.
+        Ssh.Start();
+        var other = await Ssh.OtherHostKeyAsync();
+
+        var first = await _run.RunAsync(DirectArguments(), Environment());
+        Assert.True(first.ExitCode == 0, first.Output);
+        File.Delete(MarkerFile);
+        var second = await _run.RunAsync(DirectArguments(hostKey: other), Environment());
+
+        Assert.Equal(ExitCodes.TargetFailed, second.ExitCode);
+        Assert.Contains($"host key verification failed for 127.0.0.1:{Ssh.Port}", second.Output);
+        Assert.False(File.Exists(MarkerFile));
+        Assert.Empty(Directory.GetDirectories(_run.Temp / "ansible"));
+    }
+
+    [SkippableFact]
+    public async Task The_key_can_come_from_a_file_and_its_contents_stay_masked()
+    {
+        Ssh.Start();
+        var keyFile = Path.Combine(Ssh.Directory, "user_ed25519");
+        var environment = Environment();
+        environment.Remove("SSH_PRIVATE_KEY");
+
+        var outcome = await _run.RunAsync([.. DirectArguments(), "--ssh-private-key-file", keyFile], environment);
+        var missing = await _run.RunAsync([.. DirectArguments(), "--ssh-private-key-file", keyFile + ".missing"], environment);
+        var neither = await _run.RunAsync(DirectArguments(), environment);
+
+        Assert.True(outcome.ExitCode == 0, outcome.Output);
+        Assert.True(File.Exists(MarkerFile));
+        Assert.Contains($"SSH private key file {keyFile}.missing (--ssh-private-key-file) does not exist", missing.Output);
+        Assert.Equal(ExitCodes.UsageError, neither.ExitCode);
+        Assert.Contains("AnsibleConfigure requires parameter SshPrivateKey (set --ssh-private-key or SSH_PRIVATE_KEY) or parameter SshPrivateKeyFile (set --ssh-private-key-file or SSH_PRIVATE_KEY_FILE)", neither.Output);
+    }
+
+    [SkippableFact]
+    public async Task A_private_key_given_on_the_command_line_is_never_printed()
+    {
+        Ssh.Start();
+        var environment = Environment();
+        environment.Remove("SSH_PRIVATE_KEY");
+        var body = Ssh.UserPrivateKey.Split('\n').Where(l => l.Length > 0 && !l.StartsWith("-----")).ToList();
+
+        var outcome = await _run.RunAsync([.. DirectArguments(), "--ssh-private-key", Ssh.UserPrivateKey], environment);
+        var typo = await _run.RunAsync([.. DirectArguments(), "--ssh-privat-key", Ssh.UserPrivateKey], environment);
+
+        Assert.True(outcome.ExitCode == 0, outcome.Output);
+        Assert.Equal(ExitCodes.UsageError, typo.ExitCode);
+        foreach (var text in new[] { outcome.Output, outcome.Log, typo.Output })
+            Assert.All(body, line => Assert.DoesNotContain(line, text));
+    }
+
+    [SkippableFact]
     public async Task An_sshd_that_starts_late_is_waited_for()
     {
         var run = _run.RunAsync(DirectArguments(), Environment());

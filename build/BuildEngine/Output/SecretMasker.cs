@@ -22,13 +22,13 @@ public sealed class SecretMasker
         if (string.IsNullOrEmpty(secret)) return;
         var forms = new List<string> { secret, secret.Trim() };
         // A multi-line secret (a private key) reaches output one line at a time.
-        forms.AddRange(secret.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+        forms.AddRange(secret.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Where(l => !IsStructural(l)));
         // Inside JSON or an escaped log line a secret appears encoded.
         forms.Add(JsonEncodedText.Encode(secret).ToString());
         forms.Add(JsonEncodedText.Encode(secret, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString());
         lock (_gate)
         {
-            _secrets = [.. _secrets.Concat(forms.Where(f => f.Length >= MinimumLength && !IsStructural(f)))
+            _secrets = [.. _secrets.Concat(forms.Where(f => f.Length >= MinimumLength))
                 .Distinct(StringComparer.Ordinal)
                 .OrderByDescending(s => s.Length)];
         }

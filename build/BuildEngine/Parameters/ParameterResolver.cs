@@ -38,7 +38,7 @@ internal sealed class ParameterResolver(
         {
             var key = ParameterNames.Normalize(name);
             if (!known.ContainsKey(key))
-                throw new ParameterException($"Unknown option '--{name}' on the command line; {Suggest(name)}");
+                throw new ParameterException($"Unknown option {ArgumentText.Show("--" + name)} on the command line; {Suggest(name)}");
             values[key] = new RawValue(optionValues, $"the command line (--{name})", currentDirectory);
         }
         return values;

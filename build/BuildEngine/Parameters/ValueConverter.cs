@@ -103,7 +103,7 @@ internal static class ValueConverter
 
     private static ParameterException Error(ParameterNode parameter, RawValue raw, string? value, string expected)
     {
-        var shown = value is null ? "(no value)" : parameter.IsSecret ? "***" : $"'{value}'";
+        var shown = value is null ? "(no value)" : parameter.IsSecret ? "***" : ArgumentText.Show(value);
         return new ParameterException(
             $"Parameter '{parameter.Name}' from {raw.Source}: value {shown} is not valid; expected {expected}.");
     }

@@ -46,7 +46,7 @@ public static class Planner
         var listed = graph.Targets.Where(t => !t.Unlisted).Select(t => t.Name).ToList();
         var closest = NameSuggester.Closest(name, listed);
         var hint = closest is null ? "" : $"did you mean {closest}? ";
-        throw new PlanningException($"Unknown target '{name}'; {hint}Targets: {string.Join(", ", listed)}.");
+        throw new PlanningException($"Unknown target {ArgumentText.Show(name)}; {hint}Targets: {string.Join(", ", listed)}.");
     }
 
     private static HashSet<string> Closure(BuildGraph graph, IEnumerable<string> roots)
