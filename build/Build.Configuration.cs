@@ -29,8 +29,7 @@ partial class Build
 
     async Task ValidatePlaybooksAsync(CancellationToken cancellationToken)
     {
-        if (!ToolAvailable(AnsiblePlaybookExecutable, "AnsibleValidate"))
-            return;
+        RequireTool(AnsiblePlaybookExecutable, "AnsibleValidate");
         await Ansible.SyntaxCheckAsync(AnsibleDirectory / "site.yml", cancellationToken);
         if (BuildEngine.Processes.ToolRunner.IsInstalled(AnsibleLintExecutable, EnvironmentVariables))
             await Ansible.LintAsync(AnsibleLintExecutable, cancellationToken);

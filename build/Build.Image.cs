@@ -37,8 +37,7 @@ partial class Build
 
     async Task ValidateTemplateAsync(CancellationToken cancellationToken)
     {
-        if (!ToolAvailable(PackerCommand, "PackerValidate"))
-            return;
+        RequireTool(PackerCommand, "PackerValidate");
         var packer = Packer();
         var version = await packer.VersionAsync(cancellationToken);
         Output.Info(version.HasPluginManagement

@@ -25,8 +25,7 @@ partial class Build
 
     async Task ValidateInfrastructureAsync(CancellationToken cancellationToken)
     {
-        if (!ToolAvailable(TerraformCommand, "TerraformValidate"))
-            return;
+        RequireTool(TerraformCommand, "TerraformValidate");
         var version = await CheckTerraformVersionAsync(cancellationToken);
         await Terraform.FormatCheckAsync(cancellationToken);
         try
@@ -37,8 +36,7 @@ partial class Build
         {
             // Like a missing tool: a laptop without network cannot fetch providers; CI must.
             Output.Warning($"!!! {TerraformCommand} init could not download providers (offline?): terraform validate SKIPPED; fmt passed. CI fails here. !!!");
-            Summaries.Set(nameof(TerraformValidate), "fmt passed; validate skipped: providers unavailable offline");
-            return;
+            throw new BuildEngine.Execution.TargetSkippedException("fmt passed; validate skipped: providers unavailable offline (CI fails here)");
         }
         await Terraform.ValidateAsync(cancellationToken);
         Summaries.Set(nameof(TerraformValidate), $"configuration valid ({TerraformExecutable} {version})");

@@ -80,14 +80,18 @@ public abstract class BuildBase
     /// Whether a tool is installed. When it is not: on CI the check fails; locally it warns loudly and the
     /// caller skips its check.
     /// </summary>
-    protected bool ToolAvailable(string executable, string purpose)
+    /// <summary>
+    /// A check whose tool is missing: on CI a failure; locally the target is reported Skipped with the reason (not
+    /// Succeeded: nothing was checked).
+    /// </summary>
+    protected void RequireTool(string executable, string purpose)
     {
         if (ToolRunner.IsInstalled(executable, EnvironmentVariables))
-            return true;
+            return;
         if (IsCi)
             throw new InvalidOperationException($"'{executable}' is not installed, so {purpose} cannot run; CI must install it.");
         Output.Warning($"!!! '{executable}' is not installed: {purpose} SKIPPED. Install it to run this check; CI fails without it. !!!");
-        return false;
+        throw new TargetSkippedException($"'{executable}' is not installed (CI fails here)");
     }
 
     protected static async Task<int> Execute<TBuild>(Expression<Func<TBuild, Target>> defaultTarget)

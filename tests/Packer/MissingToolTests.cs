@@ -17,6 +17,8 @@ public sealed class MissingToolTests : IDisposable
 
         Assert.Equal(0, outcome.ExitCode);
         Assert.Contains("warning: !!! 'packer-that-is-not-installed' is not installed: PackerValidate SKIPPED.", outcome.Output);
+        Tests.Engine.Expect.Matches(@"PackerValidate\s+Skipped\s+.*'packer-that-is-not-installed' is not installed \(CI fails here\)", outcome.Output);
+        Assert.DoesNotContain("Succeeded", outcome.Output);
     }
 
     [Fact]
