@@ -73,14 +73,19 @@ partial class Build
 
     async Task PlanInfrastructureAsync(CancellationToken cancellationToken)
     {
+        AwsSettings.ResolveCredentials();
         var version = await CheckTerraformVersionAsync(cancellationToken);
         PlanDirectory.CreateDirectory();
         foreach (var stale in Directory.GetFiles(PlanDirectory))
             File.Delete(stale);
         await InitForEnvironmentAsync(cancellationToken);
-        var hasChanges = await Terraform.PlanAsync(PlanFile, TerraformVariables(), cancellationToken);
+        if (IsPullRequestBuild)
+            Output.Info("Speculative plan (pull request): the state lock is not taken; this plan is never applied.");
+        var run = await Terraform.PlanAsync(PlanFile, TerraformVariables(), speculative: IsPullRequestBuild, cancellationToken);
         await Terraform.ShowJsonAsync(PlanFile, PlanDirectory / "plan.json", cancellationToken);
-        await Terraform.ShowTextAsync(PlanFile, PlanDirectory / "plan.txt", cancellationToken);
+        RegisterPlanSecrets(PlanDirectory / "plan.json", run);
+        AtomicFile.WriteAllText(PlanDirectory / "plan.txt", Secrets.Apply(await Terraform.ShowTextAsync(PlanFile, cancellationToken)));
+        var hasChanges = run.HasChanges;
 
         var summary = PlanReader.Read(PlanDirectory / "plan.json");
         PlanSummaryFormats.Save(summary, PlanDirectory / "summary.json");
@@ -94,9 +99,21 @@ partial class Build
         await PublishPlanCommentAsync(PlanSummaryFormats.ToMarkdown(summary), await File.ReadAllTextAsync(PlanDirectory / "plan.txt", cancellationToken), cancellationToken);
     }
 
+    /// <summary>Masks what the plan marks sensitive, then echoes what Terraform printed while planning.</summary>
+    void RegisterPlanSecrets(AbsolutePath planJson, PlanRun? run = null)
+    {
+        foreach (var value in PlanSensitiveValues.Collect(planJson))
+            Secrets.Register(value);
+        foreach (var line in run?.Output ?? [])
+            Tools.Echo(line);
+    }
+
     async Task ApplyReviewedPlanAsync(CancellationToken cancellationToken)
     {
         var meta = ReviewedPlan();
+        AwsSettings.ResolveCredentials();
+        if ((PlanDirectory / "plan.json").FileExists())
+            RegisterPlanSecrets(PlanDirectory / "plan.json");
         await CheckTerraformVersionAsync(cancellationToken);
         await InitForEnvironmentAsync(cancellationToken);
         if (!meta.HasChanges)
@@ -141,18 +158,20 @@ partial class Build
 
     async Task CheckDriftAsync(CancellationToken cancellationToken)
     {
+        AwsSettings.ResolveCredentials();
         await CheckTerraformVersionAsync(cancellationToken);
         PlanDirectory.CreateDirectory();
         await InitForEnvironmentAsync(cancellationToken);
         var driftPlan = PlanDirectory / "drift.tfplan";
-        var hasChanges = await Terraform.PlanAsync(driftPlan, TerraformVariables(), cancellationToken);
-        if (!hasChanges)
+        var run = await Terraform.PlanAsync(driftPlan, TerraformVariables(), speculative: false, cancellationToken);
+        await Terraform.ShowJsonAsync(driftPlan, PlanDirectory / "drift.json", cancellationToken);
+        RegisterPlanSecrets(PlanDirectory / "drift.json", run);
+        if (!run.HasChanges)
         {
             Summaries.Set(nameof(DriftCheck), "no drift");
             Output.Success("No drift: the infrastructure matches the configuration.");
             return;
         }
-        await Terraform.ShowJsonAsync(driftPlan, PlanDirectory / "drift.json", cancellationToken);
         var summary = PlanReader.Read(PlanDirectory / "drift.json");
         PlanSummaryFormats.Save(summary, PlanDirectory / "drift.md");
         foreach (var line in PlanSummaryFormats.ToText(summary).TrimEnd().Split('\n'))

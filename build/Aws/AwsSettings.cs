@@ -90,6 +90,9 @@ public sealed record AwsSettings
         if (!string.IsNullOrEmpty(SessionToken)) environment["AWS_SESSION_TOKEN"] = SessionToken;
         if (!string.IsNullOrEmpty(Profile)) environment["AWS_PROFILE"] = Profile;
         if (!string.IsNullOrWhiteSpace(EndpointUrl)) environment["AWS_ENDPOINT_URL"] = EndpointUrl;
+        // The SDK clients never fall back to the instance metadata service unless asked; neither may the tools
+        // (on a CI runner hosted on EC2 a context that lost its keys would silently use the runner's role).
+        if (!UseAmbientCredentials) environment["AWS_EC2_METADATA_DISABLED"] = "true";
         return environment;
     }
 }

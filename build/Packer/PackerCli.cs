@@ -12,6 +12,9 @@ public sealed record PackerBuildOutput(IReadOnlyList<RegionalImage> ArtifactImag
 /// <summary>The Packer CLI: typed settings in, typed results out, every call through the engine's tool runner.</summary>
 public sealed class PackerCli(ToolRunner tools, BuildOutput output, string executable, IReadOnlyDictionary<string, string?> environment)
 {
+    /// <summary>CHECKPOINT_DISABLE: no call to HashiCorp's version-check service on every run.</summary>
+    private IReadOnlyDictionary<string, string?> ChildEnvironment => new Dictionary<string, string?>(environment) { ["CHECKPOINT_DISABLE"] = "1" };
+
     public async Task<PackerVersion> VersionAsync(CancellationToken cancellationToken)
     {
         var result = await RunAsync(["version"], null, cancellationToken, echo: false);
@@ -68,7 +71,7 @@ public sealed class PackerCli(ToolRunner tools, BuildOutput output, string execu
         var invocation = new ToolInvocation(executable, ["build", "-machine-readable", "-color=false", .. variables.ToArguments(), "."])
         {
             WorkingDirectory = directory,
-            Environment = environment,
+            Environment = ChildEnvironment,
             OnOutputLine = OnLine,
             GracePeriod = TimeSpan.FromMinutes(5),
         };
@@ -83,7 +86,7 @@ public sealed class PackerCli(ToolRunner tools, BuildOutput output, string execu
     }
 
     private Task<ToolResult> RunAsync(string[] arguments, string? directory, CancellationToken cancellationToken, bool echo = true) =>
-        tools.RunAsync(new ToolInvocation(executable, arguments) { WorkingDirectory = directory, Environment = environment, EchoOutput = echo }, cancellationToken);
+        tools.RunAsync(new ToolInvocation(executable, arguments) { WorkingDirectory = directory, Environment = ChildEnvironment, EchoOutput = echo }, cancellationToken);
 
     private static string FirstError(ToolResult result) =>
         result.StandardError.Concat(result.StandardOutput).FirstOrDefault(l => l.Contains("Error", StringComparison.OrdinalIgnoreCase))?.Trim()

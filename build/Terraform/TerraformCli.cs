@@ -6,6 +6,9 @@ namespace Pipeline.Terraform;
 /// <summary>Terraform refused to apply a saved plan because the state changed since it was made.</summary>
 public sealed class StalePlanException(string message) : Exception(message);
 
+/// <summary>A finished plan: whether it has changes, and what Terraform printed (to echo once masked).</summary>
+public sealed record PlanRun(bool HasChanges, IReadOnlyList<string> Output);
+
 /// <summary>A Terraform command failed; the message carries Terraform's own error lines.</summary>
 public sealed class TerraformException(string message) : Exception(message);
 
@@ -47,15 +50,21 @@ public sealed class TerraformCli(ToolRunner tools, string executable, string wor
     public async Task ValidateAsync(CancellationToken cancellationToken) =>
         Check(await RunAsync(["validate", "-no-color"], cancellationToken), "validate");
 
-    /// <summary><c>plan -detailed-exitcode -out</c>: true when the plan has changes (exit code 2).</summary>
-    public async Task<bool> PlanAsync(string planFile, IEnumerable<string> variableArguments, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>plan -detailed-exitcode -out</c>, its output kept, not echoed: Terraform prints some sensitive values in clear,
+    /// and which ones is known only from the plan's JSON. A speculative plan (a pull request's) never writes state,
+    /// so it does not take the state lock: read-only credentials suffice and a deploy never waits for it.
+    /// </summary>
+    public async Task<PlanRun> PlanAsync(string planFile, IEnumerable<string> variableArguments, bool speculative, CancellationToken cancellationToken)
     {
-        var result = await RunAsync(["plan", "-input=false", "-no-color", "-lock-timeout=5m", "-detailed-exitcode", $"-out={planFile}", .. variableArguments], cancellationToken);
+        string[] locking = speculative ? ["-lock=false"] : ["-lock-timeout=5m"];
+        var result = await RunAsync(["plan", "-input=false", "-no-color", .. locking, "-detailed-exitcode", $"-out={planFile}", .. variableArguments], cancellationToken, echo: false);
+        var lines = result.StandardOutput.Concat(result.StandardError).ToList();
         return result.ExitCode switch
         {
-            0 => false,
-            2 => true,
-            _ => throw Failure(result, "plan"),
+            0 => new PlanRun(false, lines),
+            2 => new PlanRun(true, lines),
+            _ => throw EchoedFailure(result, "plan"),
         };
     }
 
@@ -66,11 +75,12 @@ public sealed class TerraformCli(ToolRunner tools, string executable, string wor
         Check(result, "show -json");
     }
 
-    /// <summary>The human-readable plan; Terraform itself prints sensitive values as (sensitive value).</summary>
-    public async Task ShowTextAsync(string planFile, string textFile, CancellationToken cancellationToken)
+    /// <summary>The human-readable plan, kept in memory (not echoed) so the caller can mask it before it goes anywhere.</summary>
+    public async Task<string> ShowTextAsync(string planFile, CancellationToken cancellationToken)
     {
-        var result = await tools.RunAsync(Invocation(["show", "-no-color", planFile]) with { StandardOutputPath = textFile }, cancellationToken);
+        var result = await RunAsync(["show", "-no-color", planFile], cancellationToken, echo: false);
         Check(result, "show");
+        return result.Output + "\n";
     }
 
     /// <summary>Applies exactly the saved plan: no re-plan, no prompt.</summary>
@@ -98,13 +108,22 @@ public sealed class TerraformCli(ToolRunner tools, string executable, string wor
     private ToolInvocation Invocation(string[] arguments) => new(executable, arguments)
     {
         WorkingDirectory = workingDirectory,
-        Environment = new Dictionary<string, string?>(environment) { ["TF_IN_AUTOMATION"] = "1", ["TF_INPUT"] = "0" },
+        // CHECKPOINT_DISABLE: no call to HashiCorp's version-check service on every run.
+        Environment = new Dictionary<string, string?>(environment) { ["TF_IN_AUTOMATION"] = "1", ["TF_INPUT"] = "0", ["CHECKPOINT_DISABLE"] = "1" },
     };
 
     private void Check(ToolResult result, string command)
     {
         if (result.ExitCode != 0)
             throw Failure(result, command);
+    }
+
+    /// <summary>Terraform's diagnostics (stderr, never the plan's diff) echoed, then the one-line failure.</summary>
+    private TerraformException EchoedFailure(ToolResult result, string command)
+    {
+        foreach (var line in result.StandardError)
+            tools.Echo(line);
+        return Failure(result, command);
     }
 
     private TerraformException Failure(ToolResult result, string command)

@@ -24,6 +24,9 @@ public sealed class FeedbackTests : IDisposable
         environment["TERRAFORM_EXECUTABLE"] = Path.Combine(PipelineRun.DoublesDirectory, "Terraform", "terraform-double.sh");
         environment["TERRAFORM_DOUBLE_LOG"] = _terraformLog;
         environment["TERRAFORM_DOUBLE_PLAN_JSON"] = Path.Combine(PipelineRun.SharedDirectory, "fixtures", "terraform-plan", "snyk_plan.json");
+        environment["AWS_REGION"] = "eu-west-1";
+        environment["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE";
+        environment["AWS_SECRET_ACCESS_KEY"] = "wJalrXUtnFEMI-example-secret";
         return environment;
     }
 

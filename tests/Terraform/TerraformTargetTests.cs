@@ -32,6 +32,8 @@ public sealed class TerraformTargetTests : IDisposable
             ["CIRCLE_SHA1"] = commit,
             ["CIRCLE_BRANCH"] = branch,
             ["AWS_REGION"] = "eu-west-1",
+            ["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE",
+            ["AWS_SECRET_ACCESS_KEY"] = "wJalrXUtnFEMI-example-secret",
         };
         foreach (var (key, value) in extra) environment[key] = value;
         return environment;
@@ -67,6 +69,8 @@ public sealed class TerraformTargetTests : IDisposable
         var calls = File.ReadAllLines(_log);
         Assert.Contains(calls, c => c.Contains("init -input=false -no-color -lockfile=readonly -backend-config=") && c.Contains("environments/dev.s3.tfbackend"));
         Assert.Contains(calls, c => c.Contains("plan -input=false") && c.Contains("environments/dev.tfvars") && c.Contains("-var=commit=c0ffee1"));
+        // No instance-metadata probe, no HashiCorp version check, whatever the machine's environment says.
+        Assert.All(calls, c => Assert.EndsWith("|env AWS_EC2_METADATA_DISABLED=true CHECKPOINT_DISABLE=1", c));
     }
 
     [Fact]

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # A test double of the terraform CLI. It checks the arguments the pipeline passes and replays real output:
 # `show -json` prints a real plan (TERRAFORM_DOUBLE_PLAN_JSON), `output -json` real outputs (TERRAFORM_DOUBLE_OUTPUTS).
-#   TERRAFORM_DOUBLE_LOG        file receiving one line per invocation ("<cwd>|<args>")
+#   TERRAFORM_DOUBLE_LOG        file receiving one line per invocation ("<cwd>|<args>|env <what the build must set>")
 #   TERRAFORM_DOUBLE_VERSION    version to report (default 1.9.8)
 #   TERRAFORM_DOUBLE_PLAN_EXIT  exit code of `plan` with -detailed-exitcode (default 2: changes)
 #   TERRAFORM_DOUBLE_STALE      non-empty: `apply` fails as Terraform does with a stale saved plan
 set -euo pipefail
 log="${TERRAFORM_DOUBLE_LOG:-/dev/null}"
-printf '%s|%s\n' "$PWD" "$*" >> "$log"
+printf '%s|%s|env AWS_EC2_METADATA_DISABLED=%s CHECKPOINT_DISABLE=%s\n' "$PWD" "$*" "${AWS_EC2_METADATA_DISABLED:-}" "${CHECKPOINT_DISABLE:-}" >> "$log"
 
 die() { echo "terraform-double: $*" >&2; exit 64; }
 has() { local wanted="$1"; shift; for a in "$@"; do [[ "$a" == "$wanted" ]] && return 0; done; return 1; }

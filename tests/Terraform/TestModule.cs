@@ -1,0 +1,27 @@
+namespace Tests.Terraform;
+
+/// <summary>
+/// A copy of the repository whose infra/ holds the test module (tests/Terraform/TestModule) in place of the AWS
+/// resources: infra/variables.tf and infra/environments/ stay as they are; the backend files only gain
+/// <c>use_path_style</c>, which an emulator on 127.0.0.1 needs (the endpoint itself comes from AWS_ENDPOINT_URL).
+/// </summary>
+public static class TestModule
+{
+    public const string StateBucket = "gitops-demo-terraform-state";
+    public const string LockTable = "gitops-demo-terraform-locks";
+
+    public static bool TerraformInstalled => Peers.RequiredPeer.OnPath("terraform");
+
+    public static PipelineRun CreateRun()
+    {
+        var run = new PipelineRun("infra", ".nuke");
+        var infra = run.Root / "infra";
+        foreach (var replaced in new[] { "main.tf", "outputs.tf", "versions.tf", ".terraform.lock.hcl" })
+            File.Delete(infra / replaced);
+        foreach (var file in Directory.GetFiles(Path.Combine(Bootstrap.RepositoryCopy.RepositoryRoot, "tests", "Terraform", "TestModule"), "*.tf"))
+            File.Copy(file, infra / Path.GetFileName(file));
+        foreach (var backend in Directory.GetFiles(infra / "environments", "*.s3.tfbackend"))
+            File.AppendAllText(backend, "use_path_style = true\n");
+        return run;
+    }
+}
