@@ -65,7 +65,26 @@ partial class Build
         }
         if (github is null) Output.Info("GitHub feedback is off: no GITHUB_TOKEN, or no repository (CircleCI's or --git-hub-repository).");
         if (slack is null) Output.Info("Slack feedback is off: no SLACK_TOKEN or SLACK_WEBHOOK_URL.");
-        return [new PipelineFeedback(FeedbackRun, github, slack, SlackChannel, ProfileOf, Secrets.Apply, m => Output.Warning(m))];
+        return [new PipelineFeedback(FeedbackRun, github, slack, SlackChannel, RunEarliestStartAsync, ProfileOf, Secrets.Apply, m => Output.Warning(m))];
+    }
+
+    /// <summary>
+    /// A run cannot start before its commit was made: its commit time (a day earlier, for clocks that disagree)
+    /// bounds the search for the run's Slack message. Without git history the search reaches back 90 days.
+    /// </summary>
+    async Task<DateTimeOffset> RunEarliestStartAsync(CancellationToken cancellationToken)
+    {
+        var fallback = DateTimeOffset.UtcNow.AddDays(-90);
+        if (Ci.Commit is null || !BuildEngine.Processes.ToolRunner.IsInstalled("git", EnvironmentVariables))
+            return fallback;
+        var result = await Tools.RunAsync(new BuildEngine.Processes.ToolInvocation("git", ["show", "-s", "--format=%ct", Ci.Commit])
+        {
+            WorkingDirectory = RootDirectory,
+            EchoOutput = false,
+        }, cancellationToken);
+        return result.ExitCode == 0 && long.TryParse(result.Output.Trim(), out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds).AddDays(-1)
+            : fallback;
     }
 
     /// <summary>The plan as one pull-request comment, edited on every push. Never fails the plan.</summary>

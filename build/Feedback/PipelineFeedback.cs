@@ -14,11 +14,12 @@ public sealed class PipelineFeedback(
     GitHubFeedback? github,
     SlackClient? slack,
     string? slackChannel,
+    Func<CancellationToken, Task<DateTimeOffset>> runEarliestStart,
     Func<string, string?> profileOf,
     Func<string, string> mask,
     Action<string> warn) : ITargetObserver
 {
-    private readonly SlackThread? _thread = slack is { CanThread: true } && slackChannel is not null ? new SlackThread(slack, slackChannel, run) : null;
+    private readonly SlackThread? _thread = slack is { CanThread: true } && slackChannel is not null ? new SlackThread(slack, slackChannel, run, runEarliestStart) : null;
     private readonly Dictionary<string, SlackMessage> _replies = new(StringComparer.Ordinal);
 
     private string JobName(string target) => profileOf(target) is { } profile ? $"{target}-{profile}" : target;

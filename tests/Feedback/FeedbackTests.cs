@@ -77,6 +77,23 @@ public sealed class FeedbackTests : IDisposable
     }
 
     [Fact]
+    public async Task A_job_days_later_in_a_busy_channel_replies_in_the_runs_thread()
+    {
+        // The plan job ran six days ago; an approval waited; 450 messages came in between.
+        _services.Slack.SetClock(DateTimeOffset.UtcNow.AddDays(-6));
+        await PlanAsync();
+        _services.Slack.PostOthers("C0DEPLOYS", 450);
+        _services.Slack.SetClock(DateTimeOffset.UtcNow.AddSeconds(-1));
+
+        await _run.RunAsync(["TerraformValidate"], Environment());
+
+        var parent = Assert.Single(_services.Slack.Parents, p => p.RunId is not null);
+        Assert.Contains(_services.Slack.Replies(parent.Ts), r => r.Text.Contains("TerraformValidate succeeded"));
+        var histories = _services.Slack.Requests.Where(r => r.Path.Contains("conversations.history")).ToList();
+        Assert.Contains(histories, r => r.Body.Contains("cursor="));
+    }
+
+    [Fact]
     public async Task GitHub_answering_502_twice_and_Slack_429_with_Retry_After_are_survived()
     {
         _services.GitHub.FailNext("POST /repos/acme/infra/statuses", 2, 502);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -44,16 +45,27 @@ public sealed class SlackClient(HttpClient http, string apiUrl, string? botToken
     public async Task DeleteAsync(SlackMessage message, CancellationToken cancellationToken) =>
         await SendAsync($"{apiUrl.TrimEnd('/')}/chat.delete", new JsonObject { ["channel"] = message.Channel, ["ts"] = message.Ts }, auth: true, "chat.delete", cancellationToken);
 
-    /// <summary>Recent messages of the channel with their metadata (to find a run's thread from another job).</summary>
-    public async Task<IReadOnlyList<JsonObject>> HistoryAsync(string channel, DateTimeOffset since, CancellationToken cancellationToken)
+    /// <summary>
+    /// Messages of the channel since <paramref name="oldest"/>, newest first, with their metadata, page by page
+    /// (following the cursor) until <paramref name="enough"/> says the pages read so far hold what is looked for.
+    /// </summary>
+    public async Task<IReadOnlyList<JsonObject>> HistoryAsync(string channel, DateTimeOffset oldest, Func<IReadOnlyList<JsonObject>, bool> enough, CancellationToken cancellationToken)
     {
-        // A read method: form-encoded, as Slack documents it.
-        var form = new Dictionary<string, string>
+        var messages = new List<JsonObject>();
+        string? cursor = null;
+        do
         {
-            ["channel"] = channel, ["oldest"] = since.ToUnixTimeSeconds().ToString(), ["limit"] = "200", ["include_all_metadata"] = "true",
-        };
-        var response = await SendAsync($"{apiUrl.TrimEnd('/')}/conversations.history", () => new FormUrlEncodedContent(form), auth: true, "conversations.history", cancellationToken);
-        return response?["messages"] is JsonArray messages ? [.. messages.OfType<JsonObject>()] : [];
+            // A read method: form-encoded, as Slack documents it.
+            var form = new Dictionary<string, string>
+            {
+                ["channel"] = channel, ["oldest"] = oldest.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ["limit"] = "200", ["include_all_metadata"] = "true",
+            };
+            if (cursor is not null) form["cursor"] = cursor;
+            var response = await SendAsync($"{apiUrl.TrimEnd('/')}/conversations.history", () => new FormUrlEncodedContent(form), auth: true, "conversations.history", cancellationToken);
+            if (response?["messages"] is JsonArray page) messages.AddRange(page.OfType<JsonObject>());
+            cursor = (bool?)response?["has_more"] == true ? (string?)response?["response_metadata"]?["next_cursor"] : null;
+        } while (!string.IsNullOrEmpty(cursor) && !enough(messages));
+        return messages;
     }
 
     private Task<JsonObject?> SendAsync(string url, JsonObject body, bool auth, string method, CancellationToken cancellationToken) =>

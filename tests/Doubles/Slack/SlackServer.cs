@@ -15,7 +15,7 @@ public sealed class SlackServer : IDisposable
 {
     private readonly LocalHttpServer _server;
     private readonly ConcurrentQueue<(string Method, int RetryAfter)> _rateLimits = new();
-    private long _clock = 1_700_000_000_000_100;
+    private long _clock = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
 
     public SlackServer(string token)
     {
@@ -36,6 +36,16 @@ public sealed class SlackServer : IDisposable
     public void RateLimitNext(string method, int times, int retryAfterSeconds)
     {
         for (var i = 0; i < times; i++) _rateLimits.Enqueue((method, retryAfterSeconds));
+    }
+
+    /// <summary>Messages posted from now on carry timestamps from this moment on (to make a run's message days old).</summary>
+    public void SetClock(DateTimeOffset now) => Interlocked.Exchange(ref _clock, now.ToUnixTimeMilliseconds() * 1000);
+
+    /// <summary>Other people's messages in the channel: a busy channel between two jobs of one run.</summary>
+    public void PostOthers(string channel, int count)
+    {
+        for (var i = 0; i < count; i++)
+            Post(new JsonObject { ["channel"] = channel, ["text"] = $"chatter {i}", ["blocks"] = new JsonArray() });
     }
 
     public IEnumerable<SlackPost> Parents => Messages.Values.Where(m => m.ThreadTs is null).OrderBy(m => m.Ts);
@@ -92,18 +102,26 @@ public sealed class SlackServer : IDisposable
         return Ok(Messages.TryRemove(ts, out _) ? new JsonObject { ["ok"] = true, ["channel"] = (string?)body["channel"], ["ts"] = ts } : new JsonObject { ["ok"] = false, ["error"] = "message_not_found" });
     }
 
+    /// <summary>Newest first, from <c>oldest</c> on, <c>limit</c> per page, a cursor to the next page, as Slack pages.</summary>
     private ServerResponse History(System.Collections.Specialized.NameValueCollection form)
     {
         var channel = form["channel"];
         var withMetadata = form["include_all_metadata"] == "true";
-        var messages = Parents.Where(m => m.Channel == channel).OrderByDescending(m => m.Ts).Select(m =>
+        var oldest = decimal.Parse(form["oldest"] ?? "0", CultureInfo.InvariantCulture);
+        var limit = Math.Clamp(int.Parse(form["limit"] ?? "100", CultureInfo.InvariantCulture), 1, 999);
+        var skip = form["cursor"] is { Length: > 0 } cursor ? int.Parse(cursor[4..], CultureInfo.InvariantCulture) : 0;
+        var all = Parents.Where(m => m.Channel == channel && decimal.Parse(m.Ts, CultureInfo.InvariantCulture) >= oldest).OrderByDescending(m => m.Ts).ToList();
+        var messages = all.Skip(skip).Take(limit).Select(m =>
         {
             var message = new JsonObject { ["type"] = "message", ["ts"] = m.Ts, ["text"] = m.Text };
             if (withMetadata && m.RunId is not null)
                 message["metadata"] = new JsonObject { ["event_type"] = "toolchain_run", ["event_payload"] = new JsonObject { ["run_id"] = m.RunId } };
             return (JsonNode)message;
         });
-        return Ok(new JsonObject { ["ok"] = true, ["messages"] = new JsonArray([.. messages]), ["has_more"] = false });
+        var hasMore = skip + limit < all.Count;
+        var body = new JsonObject { ["ok"] = true, ["messages"] = new JsonArray([.. messages]), ["has_more"] = hasMore };
+        if (hasMore) body["response_metadata"] = new JsonObject { ["next_cursor"] = $"bmV4{skip + limit}" };
+        return Ok(body);
     }
 
     private string NextTs()
