@@ -30,5 +30,5 @@ partial class Build
     ResiliencePipeline? _awsRetries;
 
     ResiliencePipeline AwsRetries => _awsRetries ??=
-        AwsResilience.Create(message => Output.Warning(message), TimeSpan.FromMilliseconds(AwsRetryBaseDelayMs));
+        AwsResilience.Create(message => Output.Warning(message), TimeSpan.FromMilliseconds(AwsRetryBaseDelayMs), endpoint: AwsEndpointUrl);
 }

@@ -14,6 +14,10 @@ partial class Build
     [Parameter("Subnet for the Packer build instance")] readonly string? SubnetId;
     [Parameter("PruneImages keeps this many newest images (and any an SSM parameter points to)")] readonly int KeepImages = 3;
     [Parameter("PruneImages only lists what it would remove")] readonly bool PrunePreview;
+    [Parameter("How long PackerBuild reads the SSM parameter back until it holds the new AMI")] readonly int ImageParameterConfirmTimeoutSeconds = 120;
+
+    /// <summary>First wait for a snapshot EC2 still calls in use after its image was deregistered (doubling).</summary>
+    TimeSpan SnapshotRetryDelay => TimeSpan.FromMilliseconds(AwsRetryBaseDelayMs * 4);
 
     PackerTemplate Template => new(RootDirectory / "packer");
     string ImageRecordFile => TemporaryDirectory / "image" / "ami.json";
@@ -59,7 +63,7 @@ partial class Build
         var resilience = AwsRetries;
         using var ec2 = aws.CreateEc2Client();
         using var ssm = aws.CreateSsmClient();
-        var registry = new ImageRegistry(ec2, resilience);
+        var registry = new ImageRegistry(ec2, resilience, SnapshotRetryDelay);
 
         var variables = ImageVariables(aws.Region!);
         var inputsHash = Template.InputsHash(variables.ImageDefining());
@@ -78,8 +82,9 @@ partial class Build
             imageId = await RunPackerBuildAsync(variables, aws, cancellationToken);
         }
 
-        await new ImageParameterStore(ssm, resilience).PublishAsync(ImageParameter, imageId, variables.GitCommit, inputsHash, cancellationToken);
-        Output.Info($"Published {imageId} to SSM parameter {ImageParameter}.");
+        await new ImageParameterStore(ssm, resilience).PublishAsync(ImageParameter, imageId, variables.GitCommit, inputsHash,
+            TimeSpan.FromSeconds(ImageParameterConfirmTimeoutSeconds), cancellationToken);
+        Output.Info($"Published {imageId} to SSM parameter {ImageParameter} (read back and confirmed).");
         new ImageRecord(imageId, aws.Region!, inputsHash, variables.GitCommit, Built: existing is null, ImageParameter, DateTimeOffset.UtcNow)
             .Save(ImageRecordFile);
         Summaries.Set(nameof(PackerBuild), existing is null
@@ -113,7 +118,7 @@ partial class Build
         var aws = AwsSettings;
         using var ec2 = aws.CreateEc2Client();
         using var ssm = aws.CreateSsmClient();
-        var registry = new ImageRegistry(ec2, AwsRetries);
+        var registry = new ImageRegistry(ec2, AwsRetries, SnapshotRetryDelay);
         var images = await registry.ListAsync(ProjectName, cancellationToken);
         var referenced = await new ImageParameterStore(ssm, AwsRetries).ReferencedImageIdsAsync(ProjectName, cancellationToken);
         var decision = PruningDecision.Decide(images, KeepImages, referenced);

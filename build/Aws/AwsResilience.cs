@@ -7,8 +7,9 @@ using Polly.Timeout;
 namespace Pipeline.Aws;
 
 /// <summary>
-/// The one Polly pipeline every AWS call goes through: throttling (RequestLimitExceeded and friends), 5xx and
-/// timeouts are retried with jittered exponential backoff, a bounded number of times.
+/// The one Polly pipeline every AWS call goes through: throttling (RequestLimitExceeded and friends), the 5xx
+/// statuses that mean "try again" and timeouts are retried with jittered exponential backoff, a bounded number of
+/// times; anything else fails at once. An answer that is not AWS's becomes one line naming endpoint, service and status.
 /// </summary>
 public static class AwsResilience
 {
@@ -19,8 +20,16 @@ public static class AwsResilience
         "ServiceUnavailable", "InternalError", "InternalFailure", "Unavailable", "RequestTimeout", "RequestTimeoutException",
     };
 
-    public static ResiliencePipeline Create(Action<string> onRetry, TimeSpan? baseDelay = null, int maxRetries = 6, TimeSpan? attemptTimeout = null) =>
+    /// <summary>501 Not Implemented, 505 and the like will answer the same on every try.</summary>
+    private static readonly HashSet<HttpStatusCode> TransientStatuses =
+    [
+        HttpStatusCode.InternalServerError, HttpStatusCode.BadGateway, HttpStatusCode.ServiceUnavailable,
+        HttpStatusCode.GatewayTimeout, HttpStatusCode.TooManyRequests,
+    ];
+
+    public static ResiliencePipeline Create(Action<string> onRetry, TimeSpan? baseDelay = null, int maxRetries = 6, TimeSpan? attemptTimeout = null, string? endpoint = null) =>
         new ResiliencePipelineBuilder()
+            .AddStrategy(_ => new AwsErrorTranslation(endpoint), new AwsErrorTranslationOptions())
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder()
@@ -42,13 +51,11 @@ public static class AwsResilience
             .Build();
 
     public static bool IsTransient(AmazonServiceException exception) =>
-        TransientCodes.Contains(exception.ErrorCode ?? "") ||
-        (int)exception.StatusCode >= 500 ||
-        exception.StatusCode == HttpStatusCode.TooManyRequests;
+        TransientCodes.Contains(exception.ErrorCode ?? "") || TransientStatuses.Contains(exception.StatusCode);
 
     private static string Describe(Exception? exception) => exception switch
     {
-        AmazonServiceException service => $"{service.ErrorCode ?? service.StatusCode.ToString()}",
+        AmazonServiceException service => $"{(string.IsNullOrEmpty(service.ErrorCode) ? $"HTTP {(int)service.StatusCode}" : service.ErrorCode)}",
         null => "no exception",
         _ => exception.GetType().Name,
     };

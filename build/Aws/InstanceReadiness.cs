@@ -48,8 +48,7 @@ public sealed class InstanceReadiness(IAmazonEC2 ec2, ResiliencePipeline resilie
         {
             return await Polling(timeout).ExecuteAsync(async token =>
             {
-                var response = await resilience.ExecuteAsync(async inner =>
-                    await ec2.GetConsoleOutputAsync(new GetConsoleOutputRequest { InstanceId = instanceId, Latest = true }, inner), token);
+                var response = await ConsoleOutputAsync(instanceId, token);
                 var text = string.IsNullOrEmpty(response.Output) ? "" : Encoding.UTF8.GetString(Convert.FromBase64String(response.Output));
                 var keys = ConsoleHostKeys.Parse(text);
                 return keys.Count > 0 ? keys : throw new NotReadyYet();
@@ -59,6 +58,31 @@ public sealed class InstanceReadiness(IAmazonEC2 ec2, ResiliencePipeline resilie
         {
             throw new InstanceNotReadyException($"Instance {instanceId}'s console output shows no SSH host keys after {timeout.TotalSeconds:0} s; cannot pin the host key (--ansible-accept-new-host-key trusts the first key instead).");
         }
+    }
+
+    private bool _latestRefused;
+
+    /// <summary>
+    /// The latest console output (Latest=true) where EC2 offers it; only Nitro instance types do, so when it is
+    /// refused the default (buffered) console output is read instead, from then on.
+    /// </summary>
+    private async Task<GetConsoleOutputResponse> ConsoleOutputAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        if (!_latestRefused)
+        {
+            try
+            {
+                return await resilience.ExecuteAsync(async token =>
+                    await ec2.GetConsoleOutputAsync(new GetConsoleOutputRequest { InstanceId = instanceId, Latest = true }, token), cancellationToken);
+            }
+            catch (AmazonEC2Exception e) when (e.StatusCode == System.Net.HttpStatusCode.BadRequest && e.ErrorCode?.StartsWith("InvalidInstanceID", StringComparison.Ordinal) != true)
+            {
+                _latestRefused = true;
+                report($"{instanceId}: the latest console output is refused ({e.ErrorCode}: only Nitro instance types offer it); reading the default console output.");
+            }
+        }
+        return await resilience.ExecuteAsync(async token =>
+            await ec2.GetConsoleOutputAsync(new GetConsoleOutputRequest { InstanceId = instanceId }, token), cancellationToken);
     }
 
     private async Task<InstanceHealth> HealthAsync(string instanceId, CancellationToken cancellationToken)

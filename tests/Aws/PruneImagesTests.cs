@@ -36,7 +36,35 @@ public sealed class PruneImagesTests : IDisposable
         Assert.True(outcome.ExitCode == 0, outcome.Output);
         Assert.Equal(["ami-00000000000000001", "ami-00000000000000002", "ami-00000000000000005", "ami-0other0000000001"], _aws.Ec2.Images.Keys.Order());
         Assert.Equal(["snap-3a", "snap-3b", "snap-4a", "snap-4b"], _aws.Ec2.DeletedSnapshots.Order());
+        Assert.Equal(0, _aws.CountOf("DeleteSnapshot"));
         Assert.Contains("removed 2, kept 3", outcome.Output);
+    }
+
+    [Fact]
+    public async Task A_snapshot_still_in_use_after_deregistration_is_waited_for_not_orphaned()
+    {
+        // An endpoint that ignores DeleteAssociatedSnapshots, and EC2 calling the snapshot in use for a while:
+        // moto cannot be made to answer InvalidSnapshot.InUse after the image is gone, our server can.
+        _aws.Ec2.HonoursDeleteAssociatedSnapshots = false;
+        _aws.FailNext("DeleteSnapshot", 2, new Fault(400, "InvalidSnapshot.InUse", "The snapshot snap-3a is currently in use by ami-00000000000000003"));
+
+        var outcome = await _run.RunAsync(["PruneImages", "--keep-images", "2"], _aws.Environment());
+
+        Assert.True(outcome.ExitCode == 0, outcome.Output);
+        Assert.Equal(["snap-3a", "snap-3b", "snap-4a", "snap-4b"], _aws.Ec2.DeletedSnapshots.Order());
+        Assert.Equal(6, _aws.CountOf("DeleteSnapshot"));
+    }
+
+    [Fact]
+    public async Task A_snapshot_that_stays_in_use_fails_the_target_naming_it()
+    {
+        _aws.Ec2.HonoursDeleteAssociatedSnapshots = false;
+        _aws.FailNext("DeleteSnapshot", 20, new Fault(400, "InvalidSnapshot.InUse", "The snapshot is currently in use"));
+
+        var outcome = await _run.RunAsync(["PruneImages", "--keep-images", "2", "--aws-retry-base-delay-ms", "1"], _aws.Environment());
+
+        Assert.Equal(1, outcome.ExitCode);
+        Assert.Contains("Snapshot snap-3a of deregistered ami-00000000000000003 is still in use after 8 tries; delete it once free: aws ec2 delete-snapshot --snapshot-id snap-3a.", outcome.Output);
     }
 
     [Fact]

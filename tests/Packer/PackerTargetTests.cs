@@ -92,6 +92,32 @@ public sealed class PackerTargetTests : IDisposable
     }
 
     [Fact]
+    public async Task PackerBuild_reads_the_parameter_back_until_SSM_has_validated_the_image()
+    {
+        _aws.Ssm.ValidationReads = 3;
+
+        var outcome = await _run.RunAsync(["PackerBuild", "--skip"], BuildEnvironment());
+
+        Assert.True(outcome.ExitCode == 0, outcome.Output);
+        Assert.Equal(3, _aws.CountOf("GetParameter"));
+        Assert.Contains("Published ami-0fedcba9876543210 to SSM parameter /gitops-demo/dev/ami-id (read back and confirmed)", outcome.Output);
+    }
+
+    [Fact]
+    public async Task PackerBuild_fails_naming_the_parameter_when_SSM_never_stores_the_image()
+    {
+        // moto stores the value at once; only our server can answer 200 and then not store it, as AWS may.
+        _aws.Ssm.ValidationFails = true;
+
+        var outcome = await _run.RunAsync(["PackerBuild", "--skip", "--image-parameter-confirm-timeout-seconds", "1"], BuildEnvironment());
+
+        Assert.Equal(ExitCodes.TargetFailed, outcome.ExitCode);
+        Assert.Contains("SSM parameter /gitops-demo/dev/ami-id: writing ami-0fedcba9876543210 (version 1) was not confirmed within 1 s; it still holds nothing.", outcome.Output);
+        Assert.DoesNotContain("Published", outcome.Output);
+        Assert.False(File.Exists(_run.Temp / "image" / "ami.json"));
+    }
+
+    [Fact]
     public async Task PackerBuild_is_skipped_and_the_image_reused_when_its_inputs_hash_exists()
     {
         var first = await _run.RunAsync(["PackerBuild", "--skip"], BuildEnvironment());

@@ -18,6 +18,9 @@ public sealed class FakeInstance(string instanceId, params InstanceObservation[]
     public string ConsoleOutput { get; set; } = "";
 
     public int ConsoleAfterCalls { get; set; }
+
+    /// <summary>A Xen (not Nitro) instance type: GetConsoleOutput with Latest=true is refused.</summary>
+    public bool RefusesLatestConsole { get; set; }
     public int ConsoleCalls { get; private set; }
 
     public InstanceObservation Observe()
@@ -67,6 +70,8 @@ public sealed partial class Ec2Api
         var id = form.GetValueOrDefault("InstanceId", "");
         if (!Instances.TryGetValue(id, out var instance))
             return Error(400, "InvalidInstanceID.NotFound", $"The instance ID '{id}' does not exist");
+        if (instance.RefusesLatestConsole && form.GetValueOrDefault("Latest") == "true")
+            return Error(400, "UnsupportedOperation", "The latest console output is only available on instances built on the Nitro System.");
         var text = instance.ReadConsole();
         var output = text.Length == 0 ? "" : $"<output>{Convert.ToBase64String(Encoding.UTF8.GetBytes(text))}</output>";
         return Ok("GetConsoleOutputResponse", $"<instanceId>{id}</instanceId><timestamp>{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ss.fffZ}</timestamp>{output}");

@@ -17,6 +17,9 @@ public sealed partial class Ec2Api
     /// <summary>The filters of every DescribeImages call, for assertions.</summary>
     public ConcurrentQueue<IReadOnlyDictionary<string, string>> DescribeImagesRequests { get; } = new();
 
+    /// <summary>DeregisterImage deletes the snapshots when asked (as EC2 does since 2025); off, an endpoint that ignores it.</summary>
+    public bool HonoursDeleteAssociatedSnapshots { get; set; } = true;
+
     public void AddImage(FakeImage image) => Images[image.ImageId] = image;
 
     public ServerResponse Handle(string action, Dictionary<string, string> form) => action switch
@@ -56,9 +59,17 @@ public sealed partial class Ec2Api
     private ServerResponse Deregister(Dictionary<string, string> form)
     {
         var id = form.GetValueOrDefault("ImageId", "");
-        if (!Images.TryRemove(id, out _))
+        if (!Images.TryRemove(id, out var image))
             return Error(400, "InvalidAMIID.NotFound", $"The image id '[{id}]' does not exist");
-        return Ok("DeregisterImageResponse", "<return>true</return>");
+        if (!HonoursDeleteAssociatedSnapshots || form.GetValueOrDefault("DeleteAssociatedSnapshots") != "true")
+            return Ok("DeregisterImageResponse", "<return>true</return>");
+        var results = new StringBuilder();
+        foreach (var snapshot in image.SnapshotIds)
+        {
+            DeletedSnapshots.Add(snapshot);
+            results.Append($"<item><snapshotId>{snapshot}</snapshotId><returnCode>success</returnCode></item>");
+        }
+        return Ok("DeregisterImageResponse", $"<return>true</return><deleteSnapshotResultSet>{results}</deleteSnapshotResultSet>");
     }
 
     private ServerResponse DeleteSnapshot(Dictionary<string, string> form)

@@ -11,6 +11,16 @@ public sealed class SsmApi
 {
     public ConcurrentDictionary<string, FakeParameter> Parameters { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// AWS validates aws:ec2:image values asynchronously: a put answers 200 with the new version, and reads show the
+    /// old value until validation ends (after this many reads), or forever when validation fails.
+    /// </summary>
+    public int ValidationReads { get; set; }
+
+    public bool ValidationFails { get; set; }
+
+    private readonly ConcurrentDictionary<string, (FakeParameter Parameter, int ReadsLeft)> _validating = new(StringComparer.Ordinal);
+
     public ServerResponse Handle(string action, string body)
     {
         var request = JsonNode.Parse(body)!.AsObject();
@@ -30,14 +40,23 @@ public sealed class SsmApi
         if (Parameters.TryGetValue(name, out var existing) && !overwrite)
             return Error(400, "ParameterAlreadyExists", "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.");
         var version = (existing?.Version ?? 0) + 1;
-        Parameters[name] = new FakeParameter(name, (string)request["Value"]!, (string?)request["Type"] ?? "String",
+        var stored = new FakeParameter(name, (string)request["Value"]!, (string?)request["Type"] ?? "String",
             (string?)request["DataType"] ?? "text", (string?)request["Description"], version);
+        if (stored.DataType == "aws:ec2:image" && (ValidationReads > 0 || ValidationFails))
+            _validating[name] = (stored, ValidationFails ? int.MaxValue : ValidationReads);
+        else
+            Parameters[name] = stored;
         return Json(new JsonObject { ["Version"] = version, ["Tier"] = "Standard" });
     }
 
     private ServerResponse Get(JsonObject request)
     {
         var name = (string)request["Name"]!;
+        if (_validating.TryGetValue(name, out var pending))
+        {
+            if (pending.ReadsLeft <= 1) { Parameters[name] = pending.Parameter; _validating.TryRemove(name, out _); }
+            else if (pending.ReadsLeft != int.MaxValue) _validating[name] = pending with { ReadsLeft = pending.ReadsLeft - 1 };
+        }
         return Parameters.TryGetValue(name, out var parameter)
             ? Json(new JsonObject { ["Parameter"] = ToJson(parameter) })
             : Error(400, "ParameterNotFound", $"Parameter {name} not found.");
