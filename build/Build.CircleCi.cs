@@ -62,14 +62,15 @@ partial class Build
                 Profiles = Environments,
                 Schedule = "0 4 * * *",
                 BranchesOnly = [MainBranch],
-                Contexts = ["aws-plan", "gitops-feedback"],
+                // DriftCheck takes the state lock (a consistent read, never mid-apply): aws-plan plus the lock table.
+                Contexts = ["aws-drift", "gitops-feedback"],
             },
         ],
         SecretContexts = new Dictionary<string, string>
         {
-            [nameof(AwsAccessKeyId)] = "aws-plan (read-only) / aws-deploy-<env>",
-            [nameof(AwsSecretAccessKey)] = "aws-plan (read-only) / aws-deploy-<env>",
-            [nameof(AwsSessionToken)] = "aws-plan / aws-deploy-<env> (only with temporary credentials)",
+            [nameof(AwsAccessKeyId)] = "aws-plan (read-only) / aws-drift / aws-deploy-<env>",
+            [nameof(AwsSecretAccessKey)] = "aws-plan (read-only) / aws-drift / aws-deploy-<env>",
+            [nameof(AwsSessionToken)] = "aws-plan / aws-drift / aws-deploy-<env> (only with temporary credentials)",
             [nameof(SshPrivateKey)] = "aws-deploy-<env>",
         },
     };

@@ -32,6 +32,7 @@ partial class Build : BuildBase
         .DependsOn(PackerValidate)
         .OnlyWhenStatic(() => !IsPullRequestBuild)
         .Produces(".nuke/temp/image/ami.json")
+        .MaxDuration(TimeSpan.FromMinutes(90))
         .Executes(BakeImageAsync);
 
     Target TerraformValidate => _ => _
@@ -42,6 +43,7 @@ partial class Build : BuildBase
         .Description("Plan the environment: saved plan, JSON, summary (JSON, Markdown), SHA-256 and commit record")
         .DependsOn(PackerBuild)
         .Produces(".nuke/temp/terraform/")
+        .MaxDuration(TimeSpan.FromMinutes(30))
         .Executes(PlanInfrastructureAsync);
 
     Target TerraformApply => _ => _
@@ -49,6 +51,7 @@ partial class Build : BuildBase
         .DependsOn(TerraformPlan)
         .Consumes(TerraformPlan)
         .Produces(".nuke/temp/terraform/")
+        .MaxDuration(TimeSpan.FromMinutes(60))
         .Executes(ApplyReviewedPlanAsync);
 
     Target AnsibleValidate => _ => _
@@ -60,10 +63,12 @@ partial class Build : BuildBase
         .DependsOn(TerraformApply)
         .Requires(() => SshPrivateKey ?? (object?)SshPrivateKeyFile)
         .Produces(".nuke/temp/ansible/recap.json")
+        .MaxDuration(TimeSpan.FromMinutes(45))
         .Executes(ConfigureHostAsync);
 
     Target DriftCheck => _ => _
         .Description("Refresh and plan: succeeds when nothing drifted, lists what did otherwise")
+        .MaxDuration(TimeSpan.FromMinutes(30))
         .Executes(CheckDriftAsync);
 
     Target SummarizePlan => _ => _

@@ -29,6 +29,13 @@ source "amazon-ebs" "ubuntu" {
     }
   }
 
+  # Waiting for the AMI (minutes, over 30 for large volumes) prints nothing; up to 60 minutes here, inside
+  # PackerBuild's MaxDuration of 90 (build/Build.cs), which also sets the CircleCI job's no_output_timeout.
+  aws_polling {
+    delay_seconds = 15
+    max_attempts  = 240
+  }
+
   tags          = local.image_tags
   snapshot_tags = local.image_tags
   run_tags      = { Name = "packer-build-${var.image_name_prefix}", Project = var.project }

@@ -56,7 +56,7 @@ public static class BuildRunner
             output.LogOnly($"./build.sh {string.Join(' ', args)}");
             CheckRequirements(build, graph, plan);
 
-            var executor = new Executor(output, [.. build.GetObservers()], context.Summaries, host.RootDirectory, graph);
+            var executor = new Executor(output, [.. build.GetObservers()], context.Summaries, host.RootDirectory, graph, Heartbeat.IntervalFrom(host.Environment));
             var result = await executor.RunAsync(plan, cancellationToken);
             SummaryTable.Write(output, result, stopwatch.Elapsed);
             if (result.Targets.Any(t => t.Status == TargetStatus.Aborted) || cancellationToken.IsCancellationRequested)

@@ -17,7 +17,7 @@ public sealed class AnsibleConfigureTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Skip.If(SshServer.SshdPath is null || !ToolRunner.IsInstalled("ansible-playbook", new Dictionary<string, string> { ["PATH"] = System.Environment.GetEnvironmentVariable("PATH") ?? "" }),
+        Peers.RequiredPeer.Require(SshServer.SshdPath is not null && Peers.RequiredPeer.OnPath("ansible-playbook"),
             "sshd or ansible-playbook is not installed; .ci/run installs openssh-server and ansible-core");
         _ssh = await SshServer.CreateAsync();
     }

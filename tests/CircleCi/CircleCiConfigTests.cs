@@ -54,6 +54,20 @@ public sealed class CircleCiConfigTests
     }
 
     [Fact]
+    public void Each_job_may_be_silent_as_long_as_its_target_may_run()
+    {
+        using var document = JsonDocument.Parse(YamlJson.Convert(Committed)!.ToJsonString());
+        string? NoOutputTimeout(string job) => document.RootElement.GetProperty("jobs").GetProperty(job).GetProperty("steps").EnumerateArray()
+            .Where(s => s.ValueKind == JsonValueKind.Object && s.TryGetProperty("run", out var run) && run.GetProperty("name").GetString() == job)
+            .Select(s => s.GetProperty("run").TryGetProperty("no_output_timeout", out var t) ? t.GetString() : null).Single();
+
+        Assert.Equal("90m", NoOutputTimeout("PackerBuild"));
+        Assert.Equal("60m", NoOutputTimeout("TerraformApply"));
+        Assert.Null(NoOutputTimeout("PackerValidate"));
+        Assert.Contains("max_attempts  = 240", File.ReadAllText(Path.Combine(Bootstrap.RepositoryCopy.RepositoryRoot, "packer", "ubuntu.pkr.hcl")));
+    }
+
+    [Fact]
     public void Secrets_appear_as_documented_names_never_as_values()
     {
         Assert.Contains("SSH_PRIVATE_KEY: secret for --ssh-private-key", Committed);
@@ -84,7 +98,7 @@ public sealed class CircleCiConfigTests
         public Target Compile => _ => _.DependsOn(Restore).Produces("out/bin").Executes(() => { });
         public Target Test => _ => _.DependsOn(Compile, Lint, Restore).Executes(() => { });
         public Target Package => _ => _.DependsOn(Test).Consumes(Compile).Produces("out/package.zip").Executes(() => { });
-        public Target Deploy => _ => _.DependsOn(Package).Executes(() => { });
+        public Target Deploy => _ => _.DependsOn(Package).MaxDuration(TimeSpan.FromMinutes(75.5)).Executes(() => { });
         public Target Docs => _ => _.Description("Docs with \"quotes\", a # and: a colon").Executes(() => { });
 
         protected override CircleCiPipeline CircleCi => new()

@@ -61,7 +61,7 @@ public sealed class PipelineSimulationTests(SimulatedRepository repository) : IC
     [SkippableFact]
     public async Task A_pull_request_pipeline_validates_plans_comments_once_and_applies_nothing()
     {
-        Skip.IfNot(ToolsInstalled, "packer, ansible-playbook or sshd is not installed; .ci/run installs them");
+        Peers.RequiredPeer.Require(ToolsInstalled, "packer, ansible-playbook or sshd is not installed; .ci/run installs them");
         repository.ResetWorkspace();
 
         foreach (var commit in new[] { "aaaa1111", "bbbb2222" })
@@ -91,7 +91,7 @@ public sealed class PipelineSimulationTests(SimulatedRepository repository) : IC
     [SkippableFact]
     public async Task A_main_pipeline_reuses_the_image_applies_the_reviewed_plan_and_configures_the_host()
     {
-        Skip.IfNot(ToolsInstalled, "packer, ansible-playbook or sshd is not installed; .ci/run installs them");
+        Peers.RequiredPeer.Require(ToolsInstalled, "packer, ansible-playbook or sshd is not installed; .ci/run installs them");
         repository.ResetWorkspace();
         await using var ssh = await SshServer.CreateAsync();
         ssh.Start();

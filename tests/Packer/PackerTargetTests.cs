@@ -38,8 +38,7 @@ public sealed class PackerTargetTests : IDisposable
     [SkippableFact]
     public async Task PackerValidate_passes_on_the_template_with_the_real_packer()
     {
-        Skip.IfNot(ToolRunner.IsInstalled("packer", new Dictionary<string, string> { ["PATH"] = System.Environment.GetEnvironmentVariable("PATH") ?? "" }),
-            "packer is not installed here; .ci/run installs Debian's packer");
+        Peers.RequiredPeer.Require(Peers.RequiredPeer.OnPath("packer"), "packer is not installed here; .ci/run installs Debian's packer");
 
         var outcome = await _run.RunAsync(["PackerValidate"]);
 
@@ -51,8 +50,7 @@ public sealed class PackerTargetTests : IDisposable
     [SkippableFact]
     public async Task PackerValidate_fails_on_an_unformatted_template_with_the_diff()
     {
-        Skip.IfNot(ToolRunner.IsInstalled("packer", new Dictionary<string, string> { ["PATH"] = System.Environment.GetEnvironmentVariable("PATH") ?? "" }),
-            "packer is not installed here");
+        Peers.RequiredPeer.Require(Peers.RequiredPeer.OnPath("packer"), "packer is not installed here; .ci/run installs Debian's packer");
         var template = _run.Root / "packer" / "variables.pkr.hcl";
         File.WriteAllText(template, File.ReadAllText(template).Replace("  type        = string", "type=string"));
 

@@ -37,7 +37,11 @@ internal static class CircleCiJobs
         var arguments = new List<string> { "./build.sh", target.Name, "--skip" };
         if (hasProfile) arguments.AddRange(["--profile", $"<< parameters.{ProfileParameter} >>"]);
         arguments.AddRange(settings.Arguments);
-        steps.Add(Step("run", new Dictionary<string, object?> { ["name"] = target.Name, ["command"] = string.Join(' ', arguments) }));
+        var run = new Dictionary<string, object?> { ["name"] = target.Name, ["command"] = string.Join(' ', arguments) };
+        // The build prints a heartbeat every minute while a tool is silent; this bounds a build that hangs altogether.
+        if (target.MaxDuration is { } maximum)
+            run["no_output_timeout"] = $"{Math.Ceiling(maximum.TotalMinutes):0}m";
+        steps.Add(Step("run", run));
 
         foreach (var cache in pipeline.Caches)
             steps.Add(Step("save_cache", new Dictionary<string, object?> { ["key"] = cache.Key, ["paths"] = cache.Paths.Cast<object>().ToList() }));

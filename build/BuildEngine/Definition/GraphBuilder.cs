@@ -63,6 +63,7 @@ internal static class GraphBuilder
                 Produces = [.. d.ProducedPaths],
                 Consumes = [.. d.ConsumedFiles.Select(c => new ConsumedFiles(NameOf(c.Target, name), [.. c.Paths]))],
                 Metadata = d.MetadataEntries.ToImmutableDictionary(),
+                MaxDuration = d.MaxDurationValue,
                 Actions = [.. d.Actions],
             };
         }).ToImmutableArray();

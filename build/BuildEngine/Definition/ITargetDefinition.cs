@@ -50,6 +50,12 @@ public interface ITargetDefinition
     /// <summary>Files of another target that this one reads; by default everything that target produces.</summary>
     ITargetDefinition Consumes(Target target, params string[] paths);
 
+    /// <summary>
+    /// How long the target may run. Past it the target is stopped (its tools interrupted) and fails; CI jobs get it as
+    /// their no-output limit, so a tool that is silent for long (Packer waiting for an AMI) is not killed half-way.
+    /// </summary>
+    ITargetDefinition MaxDuration(TimeSpan duration);
+
     /// <summary>Free-form metadata that generators (CI configuration, dashboards) read.</summary>
     ITargetDefinition Metadata(string key, string value);
 }

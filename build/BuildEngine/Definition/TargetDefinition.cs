@@ -27,6 +27,7 @@ internal sealed class TargetDefinition : ITargetDefinition
     public List<string> ProducedPaths { get; } = [];
     public List<(Target Target, string[] Paths)> ConsumedFiles { get; } = [];
     public Dictionary<string, string> MetadataEntries { get; } = new(StringComparer.Ordinal);
+    public TimeSpan? MaxDurationValue { get; private set; }
 
     public ITargetDefinition Description(string description) { DescriptionText = description; return this; }
 
@@ -83,6 +84,14 @@ internal sealed class TargetDefinition : ITargetDefinition
     public ITargetDefinition Consumes(Target target, params string[] paths)
     {
         ConsumedFiles.Add((target, paths));
+        return this;
+    }
+
+    public ITargetDefinition MaxDuration(TimeSpan duration)
+    {
+        if (duration <= TimeSpan.Zero)
+            throw new DefinitionException($"MaxDuration must be positive, got {duration}.");
+        MaxDurationValue = duration;
         return this;
     }
 

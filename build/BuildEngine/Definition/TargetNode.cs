@@ -31,6 +31,8 @@ public sealed record TargetNode
     public bool IsDefault { get; init; }
     public ImmutableArray<string> Produces { get; init; } = [];
     public ImmutableArray<ConsumedFiles> Consumes { get; init; } = [];
+    /// <summary>How long the target may run; null when it did not say.</summary>
+    public TimeSpan? MaxDuration { get; init; }
     public ImmutableDictionary<string, string> Metadata { get; init; } = ImmutableDictionary<string, string>.Empty;
     internal ImmutableArray<Func<CancellationToken, Task>> Actions { get; init; } = [];
 }

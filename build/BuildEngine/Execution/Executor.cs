@@ -13,9 +13,10 @@ public interface ITargetObserver
 }
 
 /// <summary>Runs an <see cref="ExecutionPlan"/> in order: awaits every action, never blocks on one.</summary>
-public sealed class Executor(BuildOutput output, IReadOnlyList<ITargetObserver> observers, TargetSummaries summaries, AbsolutePath root, Definition.BuildGraph graph)
+public sealed class Executor(BuildOutput output, IReadOnlyList<ITargetObserver> observers, TargetSummaries summaries, AbsolutePath root, Definition.BuildGraph graph, TimeSpan heartbeatInterval)
 {
     private readonly HandedFiles _handedFiles = new(root, graph);
+    private readonly Heartbeat _heartbeat = new(output, heartbeatInterval);
 
     public async Task<BuildResult> RunAsync(ExecutionPlan plan, CancellationToken cancellationToken)
     {
@@ -88,11 +89,16 @@ public sealed class Executor(BuildOutput output, IReadOnlyList<ITargetObserver> 
         output.Header(target.Name);
         await NotifyAsync(o => o.TargetStartingAsync(target.Name, cancellationToken));
         var stopwatch = Stopwatch.StartNew();
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (target.MaxDuration is { } limit)
+            running.CancelAfter(limit);
+        using var finished = new CancellationTokenSource();
+        var heartbeat = _heartbeat.RunAsync(target.Name, stopwatch, finished.Token);
         TargetResult result;
         try
         {
             foreach (var action in target.Actions)
-                await action(cancellationToken);
+                await action(running.Token);
             if (_handedFiles.MissingProduced(target) is { } missingOutput)
                 throw new InvalidOperationException(missingOutput);
             result = new TargetResult(target.Name, TargetStatus.Succeeded, stopwatch.Elapsed);
@@ -108,12 +114,23 @@ public sealed class Executor(BuildOutput output, IReadOnlyList<ITargetObserver> 
             result = new TargetResult(target.Name, TargetStatus.Aborted, stopwatch.Elapsed, "cancelled");
             output.Error($"{target.Name} aborted after {Durations.Format(stopwatch.Elapsed)}");
         }
+        catch (Exception) when (running.IsCancellationRequested && target.MaxDuration is { } maximum)
+        {
+            var message = $"stopped after its maximum duration of {Durations.Format(maximum)} (MaxDuration); its tools were interrupted";
+            result = new TargetResult(target.Name, TargetStatus.Failed, stopwatch.Elapsed, message);
+            output.Error($"{target.Name} failed: {message}");
+        }
         catch (Exception e)
         {
             var message = FailureMessage(e);
             result = new TargetResult(target.Name, TargetStatus.Failed, stopwatch.Elapsed, message);
             output.Error($"{target.Name} failed: {message}");
             output.LogOnly(e.ToString());
+        }
+        finally
+        {
+            await finished.CancelAsync();
+            await heartbeat;
         }
         return await FinishAsync(result with { Summary = summaries.Get(target.Name) }, cancellationToken);
     }

@@ -20,6 +20,8 @@ public sealed class BuildOutput : IDisposable
     private readonly bool _colours;
     private readonly Lock _gate = new();
     private TextWriter? _log;
+    private long _lastWrite = System.Diagnostics.Stopwatch.GetTimestamp();
+    private ToolLine? _lastToolLine;
 
     public BuildOutput(TextWriter console, bool colours, SecretMasker masker)
     {
@@ -29,6 +31,21 @@ public sealed class BuildOutput : IDisposable
     }
 
     public SecretMasker Masker { get; }
+
+    /// <summary>How long nothing has been written to the console.</summary>
+    public TimeSpan SilentFor => System.Diagnostics.Stopwatch.GetElapsedTime(Interlocked.Read(ref _lastWrite));
+
+    /// <summary>The last line any tool printed (echoed or not), for the heartbeat; shown masked like everything.</summary>
+    public (string Tool, string Line, TimeSpan Age)? LastToolLine =>
+        _lastToolLine is { } last ? (last.Tool, last.Line, System.Diagnostics.Stopwatch.GetElapsedTime(last.Timestamp)) : null;
+
+    public void RecordToolLine(string tool, string line)
+    {
+        if (line.Trim().Length > 0)
+            _lastToolLine = new ToolLine(tool, line, System.Diagnostics.Stopwatch.GetTimestamp());
+    }
+
+    private sealed record ToolLine(string Tool, string Line, long Timestamp);
 
     /// <summary>Starts copying output to a log file (truncated); lines written before are not in it.</summary>
     public void OpenLog(AbsolutePath file)
@@ -49,6 +66,7 @@ public sealed class BuildOutput : IDisposable
                 _console.WriteLine(masked);
             _log?.WriteLine(masked);
         }
+        Interlocked.Exchange(ref _lastWrite, System.Diagnostics.Stopwatch.GetTimestamp());
     }
 
     public void Info(string text) => Write(text);

@@ -41,6 +41,7 @@ public sealed class ToolRunner(BuildOutput output, IReadOnlyDictionary<string, s
         output.Detail("> " + CommandLineText(invocation));
         var stdout = new List<string>();
         var stderr = new List<string>();
+        var tool = Path.GetFileName(invocation.Executable);
         var command = Cli.Wrap(invocation.Executable)
             .WithArguments(invocation.Arguments)
             .WithValidation(CommandResultValidation.None)
@@ -48,12 +49,14 @@ public sealed class ToolRunner(BuildOutput output, IReadOnlyDictionary<string, s
             .WithStandardOutputPipe(PipeTarget.ToDelegate(line =>
             {
                 lock (stdout) stdout.Add(line);
+                output.RecordToolLine(tool, line);
                 if (invocation.OnOutputLine is { } handler) handler(line);
                 else if (invocation.EchoOutput) output.Info(line);
             }, Encoding.UTF8))
             .WithStandardErrorPipe(PipeTarget.ToDelegate(line =>
             {
                 lock (stderr) stderr.Add(line);
+                output.RecordToolLine(tool, line);
                 if (invocation.EchoOutput) output.Info(line);
             }, Encoding.UTF8));
         if (invocation.WorkingDirectory is not null)
