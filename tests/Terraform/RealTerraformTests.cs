@@ -74,8 +74,8 @@ public sealed class RealTerraformTests(MotoServer moto) : IClassFixture<MotoServ
         var plan = await Succeeds(job.RunAsync(["TerraformPlan", "--skip"], Main("c0ffee1")));
         var apply = await Succeeds(job.RunAsync(["TerraformApply", "--skip"], Main("c0ffee1")));
 
-        Assert.Contains("2 to add, 0 to change, 0 to destroy", plan.Output);
-        Assert.Contains("Apply complete! Resources: 2 added", apply.Output);
+        Assert.Contains("3 to add, 0 to change, 0 to destroy", plan.Output);
+        Assert.Contains("Apply complete! Resources: 3 added", apply.Output);
         var outputs = File.ReadAllText(job.Temp / "terraform" / "dev" / "outputs.json");
         Assert.Contains("\"public_ip\"", outputs);
         Assert.Contains("admin_password (sensitive)", apply.Output);
@@ -147,5 +147,136 @@ public sealed class RealTerraformTests(MotoServer moto) : IClassFixture<MotoServ
             Assert.Contains($"error: {target} failed: No AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE", outcome.Output);
             Assert.DoesNotContain("> terraform", outcome.Output);
         }
+    }
+
+    [SkippableFact]
+    public async Task TerraformValidate_runs_fmt_init_without_backend_and_validate_for_real()
+    {
+        var outcome = await Succeeds(Checkout().RunAsync(["TerraformValidate"], Main("c0ffee1")));
+
+        Expect.Matches(@"TerraformValidate\s+Succeeded\s+[\d.]+ s\s+configuration valid \(terraform 1\.\d+\.\d+\)", outcome.Output);
+    }
+
+    [SkippableFact]
+    public async Task The_same_plan_applied_twice_is_refused_as_stale_in_one_line()
+    {
+        var job = await DeployAsync("c0ffee1");
+        var changed = Checkout();
+        await Succeeds(changed.RunAsync(["TerraformPlan", "--skip"], Main("d15ea5e")));
+        File.Copy(changed.Temp / "terraform" / "dev" / "plan.tfplan", job.Temp / "terraform" / "dev" / "plan.tfplan", overwrite: true);
+        File.Copy(changed.Temp / "terraform" / "dev" / "plan.meta.json", job.Temp / "terraform" / "dev" / "plan.meta.json", overwrite: true);
+        await Succeeds(changed.RunAsync(["TerraformApply", "--skip"], Main("d15ea5e")));
+
+        var again = await job.RunAsync(["TerraformApply", "--skip"], Main("d15ea5e"));
+
+        Assert.Equal(ExitCodes.TargetFailed, again.ExitCode);
+        Assert.Contains("error: TerraformApply failed: The saved plan is stale: the state changed after it was made (another apply ran). Nothing was applied; re-run TerraformPlan", again.Output);
+        Assert.False(await LockHeldAsync());
+    }
+
+    [SkippableFact]
+    public async Task Two_applies_at_once_wait_for_the_lock_and_the_later_is_refused_as_stale()
+    {
+        await DeployAsync("c0ffee1");
+        var first = Checkout();
+        var second = Checkout();
+        await Succeeds(first.RunAsync(["TerraformPlan", "--skip"], Main("aaaaaaa", ("TF_VAR_apply_delay_trigger", "a"))));
+        await Succeeds(second.RunAsync(["TerraformPlan", "--skip"], Main("bbbbbbb", ("TF_VAR_apply_delay_trigger", "b"))));
+
+        // Each plan replaces the delay resource (hence --allow-destroy, as after an approval): both applies overlap.
+        var applies = await Task.WhenAll(
+            first.RunAsync(["TerraformApply", "--skip", "--allow-destroy"], Main("aaaaaaa", ("TEST_APPLY_SLEEP", "4"))),
+            second.RunAsync(["TerraformApply", "--skip", "--allow-destroy"], Main("bbbbbbb", ("TEST_APPLY_SLEEP", "4"))));
+
+        Assert.Single(applies, a => a.ExitCode == 0);
+        var refused = Assert.Single(applies, a => a.ExitCode != 0);
+        Assert.Contains("The saved plan is stale", refused.Output);
+        Assert.Contains("Acquiring state lock", refused.Output);
+        Assert.False(await LockHeldAsync());
+        var winner = applies[0].ExitCode == 0 ? ("aaaaaaa", "a") : ("bbbbbbb", "b");
+        var next = await Succeeds(Checkout().RunAsync(["TerraformPlan", "--skip"], Main(winner.Item1, ("TF_VAR_apply_delay_trigger", winner.Item2))));
+        Assert.Contains("): no changes", next.Output);
+    }
+
+    [SkippableFact]
+    public async Task Cancelling_an_apply_interrupts_terraform_releases_the_lock_and_reports_Aborted()
+    {
+        var job = Checkout();
+        await Succeeds(job.RunAsync(["TerraformPlan", "--skip"], Main("c0ffee1")));
+        using var cancellation = new CancellationTokenSource();
+        var apply = job.RunAsync(["TerraformApply", "--skip"], Main("c0ffee1", ("TEST_APPLY_SLEEP", "6")), cancellation.Token);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await LockHeldAsync())
+        {
+            Assert.True(DateTime.UtcNow < deadline && !apply.IsCompleted, "the apply never took the state lock");
+            await Task.Delay(200);
+        }
+
+        await cancellation.CancelAsync();
+        var outcome = await apply;
+
+        Assert.Equal(ExitCodes.Cancelled, outcome.ExitCode);
+        Expect.Matches(@"TerraformApply\s+Aborted", outcome.Output);
+        Assert.False(await LockHeldAsync());
+        await Succeeds(Checkout().RunAsync(["TerraformPlan", "--skip"], Main("c0ffee1")));
+    }
+
+    [SkippableFact]
+    public async Task A_plan_without_changes_skips_the_apply_and_still_writes_the_outputs()
+    {
+        await DeployAsync("c0ffee1");
+        var job = Checkout();
+        await Succeeds(job.RunAsync(["TerraformPlan", "--skip"], Main("c0ffee1")));
+
+        var apply = await Succeeds(job.RunAsync(["TerraformApply", "--skip"], Main("c0ffee1")));
+
+        Expect.Matches(@"TerraformApply\s+Skipped\s+[\d.]+ s\s+the reviewed plan has no changes; outputs refreshed", apply.Output);
+        using var outputs = JsonDocument.Parse(File.ReadAllText(job.Temp / "terraform" / "dev" / "outputs.json"));
+        Assert.Equal("127.0.0.3", outputs.RootElement.GetProperty("public_ip").GetProperty("value").GetString());
+    }
+
+    [SkippableFact]
+    public async Task DriftCheck_reports_a_change_made_outside_the_pipeline()
+    {
+        var job = await DeployAsync("c0ffee1");
+        var clean = await Succeeds(job.RunAsync(["DriftCheck"], Main("c0ffee1")));
+        Assert.Contains("No drift", clean.Output);
+
+        // Someone changed the environment's variables without going through a reviewed plan.
+        var variables = job.Root / "infra" / "environments" / "dev.tfvars";
+        File.WriteAllText(variables, File.ReadAllText(variables).Replace("t3.micro", "t3.large"));
+        var drifted = await job.RunAsync(["DriftCheck"], Main("c0ffee1"));
+
+        Assert.Equal(ExitCodes.TargetFailed, drifted.ExitCode);
+        Assert.Contains("a plan now would: 0 to add, 1 to change, 0 to destroy", drifted.Output);
+        Assert.False(await LockHeldAsync());
+    }
+
+    [SkippableFact]
+    public async Task TerraformApply_refuses_a_changed_plan_another_commits_plan_and_another_branch_and_applies_nothing()
+    {
+        var job = Checkout();
+        await Succeeds(job.RunAsync(["TerraformPlan", "--skip"], Main("c0ffee1")));
+        var plan = job.Temp / "terraform" / "dev" / "plan.tfplan";
+        var reviewed = File.ReadAllBytes(plan);
+
+        File.AppendAllText(plan, "tampered");
+        var tampered = await job.RunAsync(["TerraformApply", "--skip"], Main("c0ffee1"));
+        File.WriteAllBytes(plan, reviewed);
+        var otherCommit = await job.RunAsync(["TerraformApply", "--skip"], Main("d15ea5e"));
+        var featureBranch = Main("c0ffee1");
+        featureBranch["CIRCLE_BRANCH"] = "feature/x";
+        var otherBranch = await job.RunAsync(["TerraformApply", "--skip"], featureBranch);
+
+        Assert.Contains("TerraformApply refused: plan.tfplan has SHA-256", tampered.Output);
+        Assert.Contains("the plan was made for commit c0ffee1, this is d15ea5e", otherCommit.Output);
+        Assert.Contains("TerraformApply refused: branch 'feature/x' is not main", otherBranch.Output);
+        foreach (var refused in new[] { tampered, otherCommit, otherBranch })
+        {
+            Assert.Equal(ExitCodes.TargetFailed, refused.ExitCode);
+            Assert.DoesNotContain("> terraform apply", refused.Output);
+        }
+        var forced = await Succeeds(job.RunAsync(["TerraformApply", "--skip", "--force-apply"], featureBranch));
+        Assert.Contains("Apply complete! Resources: 3 added", forced.Output);
     }
 }

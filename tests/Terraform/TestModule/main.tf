@@ -23,3 +23,18 @@ resource "terraform_data" "web" {
 resource "terraform_data" "address" {
   input = "127.0.0.${length(var.environment)}"
 }
+
+# Provisioners run when a resource is created. The concurrency tests set TF_VAR_apply_delay_trigger to a new value
+# in each plan, so every apply replaces this resource and its sleep keeps the apply (and the lock) busy.
+variable "apply_delay_trigger" {
+  type    = string
+  default = ""
+}
+
+resource "terraform_data" "apply_delay" {
+  triggers_replace = var.apply_delay_trigger
+
+  provisioner "local-exec" {
+    command = "sleep $${TEST_APPLY_SLEEP:-0}"
+  }
+}
