@@ -86,6 +86,12 @@ public sealed class MotoServer : IAsyncLifetime
         return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone())];
     }
 
+    /// <summary>Runs boto3 against this server (see moto-state.py for the commands); its standard output, trimmed.</summary>
+    public async Task<string> SeedAsync(params string[] arguments) => (await RunStateScriptAsync(arguments)).Trim();
+
+    public async Task<IReadOnlyList<string>> LinesAsync(params string[] arguments) =>
+        (await RunStateScriptAsync(arguments)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
     /// <summary>What the build needs to reach this server: region, endpoint, static credentials.</summary>
     public Dictionary<string, string> Environment() => new()
     {

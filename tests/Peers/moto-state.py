@@ -2,6 +2,12 @@
 """Seeds and inspects a moto_server for the tests, with boto3 (the real AWS client):
   moto-state.py <endpoint> <region> backend <bucket> <table>   create the state bucket and the lock table
   moto-state.py <endpoint> <region> locks <table>              print the table's items as JSON lines
+  moto-state.py <endpoint> <region> instance                    run an instance, print its id
+  moto-state.py <endpoint> <region> image <name> <tags-json>    create an AMI (with a snapshot) from a new instance, print its id
+  moto-state.py <endpoint> <region> images                      print this account's AMI ids, one a line
+  moto-state.py <endpoint> <region> snapshots                   print this account's snapshot ids, one a line
+  moto-state.py <endpoint> <region> parameter <name>            print the parameter as JSON (Value, Version, DataType, Description)
+  moto-state.py <endpoint> <region> put-parameter <name> <value>  write an aws:ec2:image parameter
 """
 import json
 import sys
@@ -24,5 +30,30 @@ elif command == "locks":
     (table,) = args
     for item in boto3.client("dynamodb", **options).scan(TableName=table)["Items"]:
         print(json.dumps({key: list(value.values())[0] for key, value in item.items()}))
+elif command in ("instance", "image"):
+    ec2 = boto3.client("ec2", **options)
+    source = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    instance = ec2.run_instances(ImageId=source, MinCount=1, MaxCount=1, InstanceType="t3.micro")["Instances"][0]["InstanceId"]
+    if command == "instance":
+        print(instance)
+    else:
+        name, tags = args
+        tag_list = [{"Key": key, "Value": value} for key, value in json.loads(tags).items()]
+        print(ec2.create_image(InstanceId=instance, Name=name, TagSpecifications=[{"ResourceType": "image", "Tags": tag_list}])["ImageId"])
+elif command == "images":
+    for image in boto3.client("ec2", **options).describe_images(Owners=["self"])["Images"]:
+        print(image["ImageId"])
+elif command == "snapshots":
+    for snapshot in boto3.client("ec2", **options).describe_snapshots(OwnerIds=["self"])["Snapshots"]:
+        print(snapshot["SnapshotId"])
+elif command == "parameter":
+    (name,) = args
+    parameter = boto3.client("ssm", **options).get_parameter(Name=name)["Parameter"]
+    history = boto3.client("ssm", **options).get_parameter_history(Name=name)["Parameters"]
+    print(json.dumps({"Value": parameter["Value"], "Version": parameter["Version"], "DataType": parameter.get("DataType"),
+                      "Description": history[-1].get("Description", "")}))
+elif command == "put-parameter":
+    name, value = args
+    boto3.client("ssm", **options).put_parameter(Name=name, Value=value, Type="String", DataType="aws:ec2:image", Overwrite=True)
 else:
     sys.exit(f"moto-state.py: unknown command {command}")
