@@ -19,9 +19,11 @@ $env:DOTNET_SKIP_FIRST_TIME_EXPERIENCE = '1'
 
 function Test-InputsChanged {
     if (-not (Test-Path $StampFile)) { return $true }
-    $stamp = (Get-Item $StampFile).LastWriteTimeUtc
+    # -Force: on Linux and macOS a dot file is hidden, and Get-Item refuses hidden items without it.
+    $stamp = (Get-Item -Force $StampFile).LastWriteTimeUtc
     $buildDirectory = Join-Path $RootDirectory 'build'
-    $inputs = Get-ChildItem -Path $buildDirectory -Recurse -Force |
+    # Files only: a directory's time changes when the compile creates bin/ or obj/ inside it.
+    $inputs = Get-ChildItem -Path $buildDirectory -Recurse -Force -File |
         Where-Object { $_.FullName -notmatch '[\\/](bin|obj)([\\/]|$)' -and $_.FullName -notmatch '[\\/]build[\\/]Properties([\\/]|$)' }
     foreach ($name in 'global.json', 'Directory.Build.props', 'Directory.Build.targets', 'Directory.Packages.props', 'NuGet.config') {
         $file = Join-Path $RootDirectory $name

@@ -10,7 +10,7 @@ namespace Tests.Bootstrap;
 /// </summary>
 public sealed class RepositoryCopy : IDisposable
 {
-    private static readonly string[] Files = ["build.sh", "global.json", "Directory.Build.props", ".nuke/parameters.json", ".nuke/build.schema.json"];
+    private static readonly string[] Files = ["build.sh", "build.ps1", "global.json", "Directory.Build.props", ".nuke/parameters.json", ".nuke/build.schema.json"];
 
     public RepositoryCopy()
     {
@@ -40,6 +40,22 @@ public sealed class RepositoryCopy : IDisposable
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(Encoding.UTF8);
     }
+
+    /// <summary>PowerShell 7 (pwsh) on PATH or where `dotnet tool install --global PowerShell` puts it.</summary>
+    public static string? PowerShellPath { get; } = new[] { "pwsh" }
+        .Select(name => (System.Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Select(directory => Path.Combine(directory, name)).FirstOrDefault(File.Exists))
+        .Concat([Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "pwsh")])
+        .FirstOrDefault(path => path is not null && File.Exists(path));
+
+    /// <summary>build.ps1 under PowerShell 7, as a user on Windows (or anywhere pwsh runs) starts it.</summary>
+    public async Task<BufferedCommandResult> RunPowerShellAsync(IEnumerable<string> args) =>
+        await Cli.Wrap(PowerShellPath!)
+            .WithArguments(new[] { "-NoLogo", "-NoProfile", "-NonInteractive", "-File", Path.Combine(Root, "build.ps1") }.Concat(args))
+            .WithWorkingDirectory(Root)
+            .WithEnvironmentVariables(new Dictionary<string, string?> { ["CI"] = null, ["NO_COLOR"] = "1", ["POWERSHELL_TELEMETRY_OPTOUT"] = "1" })
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(Encoding.UTF8);
 
     public void Dispose()
     {
