@@ -3,6 +3,10 @@ using Tests.Doubles.Aws;
 
 namespace Tests.Aws;
 
+/// <summary>
+/// PruneImages against our local AWS server: moto cannot answer InvalidSnapshot.InUse after a deregistration or honour
+/// DeleteAssociatedSnapshots as EC2 does. The plain flow against moto is in <see cref="MotoAwsTests"/>.
+/// </summary>
 public sealed class PruneImagesTests : IDisposable
 {
     private readonly PipelineRun _run = new();

@@ -6,7 +6,11 @@ using Tests.Engine;
 
 namespace Tests.Packer;
 
-/// <summary>PackerValidate with the real packer; PackerBuild against the local AWS server and the packer double.</summary>
+/// <summary>
+/// PackerValidate with the real packer; PackerBuild with the packer double (packer build needs AWS) against our local
+/// AWS server, which can assert the exact requests and fake what moto cannot (asynchronous SSM validation). The same
+/// flows against moto are in Tests.Aws.MotoAwsTests.
+/// </summary>
 public sealed class PackerTargetTests : IDisposable
 {
     private readonly PipelineRun _run = new("packer");

@@ -15,13 +15,21 @@ public static class TestModule
     public static PipelineRun CreateRun()
     {
         var run = new PipelineRun("infra", ".nuke");
-        var infra = run.Root / "infra";
-        foreach (var replaced in new[] { "main.tf", "outputs.tf", "versions.tf", ".terraform.lock.hcl" })
-            File.Delete(infra / replaced);
-        foreach (var file in Directory.GetFiles(Path.Combine(Bootstrap.RepositoryCopy.RepositoryRoot, "tests", "Terraform", "TestModule"), "*.tf"))
-            File.Copy(file, infra / Path.GetFileName(file));
-        foreach (var backend in Directory.GetFiles(infra / "environments", "*.s3.tfbackend"))
-            File.AppendAllText(backend, "use_path_style = true\n");
+        Install(run.Root);
         return run;
+    }
+
+    /// <summary>Puts infra/ with the test module into a copy of the repository at <paramref name="root"/>.</summary>
+    public static void Install(string root)
+    {
+        var infra = Path.Combine(root, "infra");
+        if (!Directory.Exists(infra))
+            TestFiles.CopyDirectory(Path.Combine(Bootstrap.RepositoryCopy.RepositoryRoot, "infra"), infra);
+        foreach (var replaced in new[] { "main.tf", "outputs.tf", "versions.tf", ".terraform.lock.hcl" })
+            File.Delete(Path.Combine(infra, replaced));
+        foreach (var file in Directory.GetFiles(Path.Combine(Bootstrap.RepositoryCopy.RepositoryRoot, "tests", "Terraform", "TestModule"), "*.tf"))
+            File.Copy(file, Path.Combine(infra, Path.GetFileName(file)));
+        foreach (var backend in Directory.GetFiles(Path.Combine(infra, "environments"), "*.s3.tfbackend"))
+            File.AppendAllText(backend, "use_path_style = true\n");
     }
 }

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using BuildEngine;
+using Tests.Bootstrap;
+using Tests.Peers;
+
+namespace Tests.Terraform;
+
+/// <summary>
+/// TerraformPlan and TerraformApply as CircleCI runs them: `./build.sh &lt;Target&gt; --skip` as separate processes,
+/// the real terraform on the test module, state on moto; SIGTERM (CircleCI cancelling a job) during the apply.
+/// </summary>
+public sealed class TerraformProcessTests(MotoServer moto) : IClassFixture<MotoServer>, IAsyncLifetime, IDisposable
+{
+    private const string LockId = TestModule.StateBucket + "/dev/terraform.tfstate";
+    private readonly RepositoryCopy _repository = new();
+
+    public async Task InitializeAsync()
+    {
+        RequiredPeer.Require(TestModule.TerraformInstalled, "terraform is not on PATH (every machine of this kind has Terraform 1.11)");
+        RequiredPeer.Require(MotoServer.IsInstalled, "moto_server is not installed (pip install 'moto[server]')");
+        await moto.ResetAsync();
+        await moto.CreateStateBackendAsync(TestModule.StateBucket, TestModule.LockTable);
+        TestModule.Install(_repository.Root);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => _repository.Dispose();
+
+    private Dictionary<string, string?> Environment(params (string Key, string Value)[] extra)
+    {
+        var environment = moto.Environment().ToDictionary(e => e.Key, e => (string?)e.Value);
+        environment["CI"] = "true";
+        environment["CIRCLECI"] = "true";
+        environment["CIRCLE_SHA1"] = "c0ffee1";
+        environment["CIRCLE_BRANCH"] = "main";
+        environment["TF_CLI_CONFIG_FILE"] = null;
+        foreach (var (key, value) in extra) environment[key] = value;
+        return environment;
+    }
+
+    private async Task<bool> LockHeldAsync() =>
+        (await moto.LockTableItemsAsync(TestModule.LockTable)).Any(item => item.GetProperty("LockID").GetString() == LockId);
+
+    [SkippableFact]
+    public async Task SIGTERM_during_an_apply_interrupts_terraform_releases_the_lock_and_exits_130()
+    {
+        var plan = await _repository.RunAsync(["TerraformPlan", "--skip"], Environment());
+        Assert.True(plan.ExitCode == 0, plan.StandardOutput + plan.StandardError);
+
+        var start = new ProcessStartInfo("bash", [Path.Combine(_repository.Root, "build.sh"), "TerraformApply", "--skip"])
+        {
+            WorkingDirectory = _repository.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (key, value) in Environment(("TEST_APPLY_SLEEP", "8")))
+        {
+            if (value is null) start.Environment.Remove(key);
+            else start.Environment[key] = value;
+        }
+        using var apply = Process.Start(start)!;
+        var output = apply.StandardOutput.ReadToEndAsync();
+        var errors = apply.StandardError.ReadToEndAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (!await LockHeldAsync())
+        {
+            Assert.True(DateTime.UtcNow < deadline && !apply.HasExited, "the apply never took the state lock: " + (apply.HasExited ? await output + await errors : ""));
+            await Task.Delay(200);
+        }
+
+        Process.Start("kill", ["-TERM", apply.Id.ToString()])!.WaitForExit();
+        await apply.WaitForExitAsync();
+
+        var printed = await output;
+        Assert.True(apply.ExitCode == ExitCodes.Cancelled, printed + await errors);
+        Tests.Engine.Expect.Matches(@"TerraformApply\s+Aborted", printed);
+        Assert.False(await LockHeldAsync());
+        var next = await _repository.RunAsync(["TerraformPlan", "--skip"], Environment());
+        Assert.True(next.ExitCode == 0, next.StandardOutput + next.StandardError);
+    }
+}
