@@ -7,6 +7,9 @@ partial class Build
 {
     static readonly string[] Environments = ["dev", "staging", "prod"];
     const string InstallTools_ = "./build.sh InstallTools --skip";
+    const string DeployGroup = "<< pipeline.project.slug >>/deploy-{profile}";
+    const string RollbackParameter = "rollback-environment";
+    const string DestroyParameter = "destroy-environment";
     const string InstallAnsible = "apt-get update -qq && apt-get install -y -qq --no-install-recommends ansible-core openssh-client";
 
     protected override CircleCiPipeline CircleCi => new()
@@ -25,36 +28,75 @@ partial class Build
             new("terraform-providers-v1-{{ checksum \"infra/.terraform.lock.hcl\" }}", ["/root/.terraform.d/plugin-cache"]),
         ],
         Artifacts = [".nuke/temp/build.log", ".nuke/temp/terraform/{profile}/summary.md", ".nuke/temp/terraform/{profile}/summary.json", ".nuke/temp/terraform/{profile}/plan.txt"],
-        ProfileScoped = new HashSet<string> { nameof(PackerBuild), nameof(TerraformPlan), nameof(TerraformApply), nameof(AnsibleConfigure), nameof(DriftCheck) },
+        ProfileScoped = new HashSet<string>
+        {
+            nameof(TerraformPlan), nameof(TerraformApply), nameof(AnsibleConfigure), nameof(SmokeTest), nameof(DriftCheck), nameof(Rollback), nameof(TerraformDestroy),
+        },
         Jobs = new Dictionary<string, CircleCiJobSettings>
         {
             [nameof(PackerValidate)] = new() { Setup = [InstallTools_] },
-            [nameof(PackerBuild)] = new() { Setup = [InstallTools_], SerialGroup = "<< pipeline.project.slug >>/image-{profile}" },
+            [nameof(PackerBuild)] = new() { Setup = [InstallTools_], SerialGroup = "<< pipeline.project.slug >>/image" },
             [nameof(TerraformValidate)] = new() { Setup = [InstallTools_] },
             [nameof(TerraformPlan)] = new() { Setup = [InstallTools_] },
-            // The approval job before it is where a person accepts what the plan destroys.
-            [nameof(TerraformApply)] = new() { Setup = [InstallTools_], Arguments = ["--allow-destroy"], SerialGroup = "<< pipeline.project.slug >>/deploy-{profile}" },
+            // The approval job before it is where a person accepts what the plan destroys (environments that ask for one).
+            [nameof(TerraformApply)] = new() { Setup = [InstallTools_], Arguments = ["--allow-destroy"], SerialGroup = DeployGroup },
             [nameof(AnsibleValidate)] = new() { Setup = [InstallAnsible] },
-            [nameof(AnsibleConfigure)] = new() { Setup = [InstallAnsible], SerialGroup = "<< pipeline.project.slug >>/deploy-{profile}" },
+            [nameof(AnsibleConfigure)] = new() { Setup = [InstallAnsible], SerialGroup = DeployGroup },
+            [nameof(SmokeTest)] = new() { SerialGroup = DeployGroup },
             [nameof(DriftCheck)] = new() { Setup = [InstallTools_] },
+            [nameof(TerraformDestroy)] = new() { Setup = [InstallTools_], Arguments = ["--confirm-destroy", $"<< pipeline.parameters.{DestroyParameter} >>"], SerialGroup = DeployGroup },
         },
+        Parameters =
+        [
+            new(RollbackParameter, "Environment to roll back to its previous verified image (dev, staging, prod); runs the rollback workflow"),
+            new(DestroyParameter, "Environment to tear down (dev, staging, prod); runs the teardown workflow, with an approval"),
+        ],
         Workflows =
         [
             new("pull-request")
             {
                 Targets = [nameof(Validate), nameof(TerraformPlan)],
-                Exclude = [nameof(PackerBuild)], // images are baked from main only; PRs plan with the current AMI
+                Exclude = [nameof(PackerBuild)], // images are baked from main only; PRs plan with each environment's verified image
                 Profiles = Environments,
                 BranchesIgnore = [MainBranch],
                 Contexts = ["aws-plan", "gitops-feedback"],
             },
-            .. Environments.Select(environment => new CircleCiWorkflow($"deploy-{environment}")
+            // Bake once, then promote the same image: each environment planned, approved where it asks, applied,
+            // configured and smoke-tested before the next one is even planned.
+            new("deploy")
             {
-                Targets = [nameof(AnsibleConfigure)],
+                Targets = [nameof(SmokeTest)],
+                Profiles = Environments,
+                Promote = true,
+                BranchesOnly = [MainBranch],
+                ApprovalBefore = [nameof(TerraformApply)],
+                ApprovalProfiles = Environments.Where(ProfileRequiresApproval).ToHashSet(),
+                Contexts = ["gitops-feedback"],
+                SharedContexts = ["aws-image"],
+                ProfileContexts = ["aws-deploy-{profile}"],
+                WhenParameters = [(RollbackParameter, ""), (DestroyParameter, "")],
+            },
+            .. Environments.Select(environment => new CircleCiWorkflow($"rollback-{environment}")
+            {
+                Targets = [nameof(Rollback), nameof(SmokeTest)],
+                Exclude = [nameof(PackerValidate), nameof(PackerBuild)], // a rollback never bakes
                 Profiles = [environment],
                 BranchesOnly = [MainBranch],
                 ApprovalBefore = [nameof(TerraformApply)],
-                Contexts = [$"aws-deploy-{environment}", "gitops-feedback"],
+                Contexts = ["gitops-feedback"],
+                ProfileContexts = ["aws-deploy-{profile}"],
+                WhenParameters = [(RollbackParameter, environment)],
+            }),
+            .. Environments.Select(environment => new CircleCiWorkflow($"teardown-{environment}")
+            {
+                Targets = [nameof(TerraformDestroy), nameof(TerraformApply)],
+                Exclude = [nameof(PackerValidate), nameof(PackerBuild), nameof(TerraformPlan)],
+                Profiles = [environment],
+                BranchesOnly = [MainBranch],
+                ApprovalBefore = [nameof(TerraformApply)],
+                Contexts = ["gitops-feedback"],
+                ProfileContexts = ["aws-deploy-{profile}"],
+                WhenParameters = [(DestroyParameter, environment)],
             }),
             new("nightly-drift")
             {
@@ -68,10 +110,20 @@ partial class Build
         ],
         SecretContexts = new Dictionary<string, string>
         {
-            [nameof(AwsAccessKeyId)] = "aws-plan (read-only) / aws-drift / aws-deploy-<env>",
-            [nameof(AwsSecretAccessKey)] = "aws-plan (read-only) / aws-drift / aws-deploy-<env>",
-            [nameof(AwsSessionToken)] = "aws-plan / aws-drift / aws-deploy-<env> (only with temporary credentials)",
+            [nameof(AwsSessionToken)] = "aws-plan / aws-drift / aws-image / aws-deploy-<env> (only with temporary credentials)",
             [nameof(SshPrivateKey)] = "aws-deploy-<env>",
+            [nameof(AwsAccessKeyId)] = "aws-plan (read-only) / aws-drift / aws-image / aws-deploy-<env>",
+            [nameof(AwsSecretAccessKey)] = "aws-plan (read-only) / aws-drift / aws-image / aws-deploy-<env>",
         },
     };
+
+    /// <summary>Whether an environment's profile (.nuke/parameters.&lt;env&gt;.json) asks for an approval before it applies.</summary>
+    bool ProfileRequiresApproval(string environment)
+    {
+        var profile = RootDirectory / ".nuke" / $"parameters.{environment}.json";
+        if (!profile.FileExists()) return true;
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(profile),
+            new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        return !document.RootElement.TryGetProperty(nameof(RequireApproval), out var value) || value.ValueKind != System.Text.Json.JsonValueKind.False;
+    }
 }

@@ -12,7 +12,7 @@ partial class Build
     [Parameter("Prefix of the AMI name")] readonly string ImageNamePrefix = "gitops-web";
     [Parameter("VPC for the Packer build instance (default VPC when empty)")] readonly string? VpcId;
     [Parameter("Subnet for the Packer build instance")] readonly string? SubnetId;
-    [Parameter("PruneImages keeps this many newest images (and any an SSM parameter points to)")] readonly int KeepImages = 3;
+    [Parameter("PruneImages keeps this many newest images, and every image among the newest this many versions of any environment's SSM parameter (rollback targets)")] readonly int KeepImages = 3;
     [Parameter("PruneImages only lists what it would remove")] readonly bool PrunePreview;
     [Parameter("How long PackerBuild reads the SSM parameter back until it holds the new AMI")] readonly int ImageParameterConfirmTimeoutSeconds = 120;
 
@@ -31,7 +31,6 @@ partial class Build
         Region = region,
         InstanceType = PackerInstanceType,
         ImageNamePrefix = ImageNamePrefix,
-        Environment = DeployEnvironment,
         Project = ProjectName,
         VpcId = VpcId ?? "",
         SubnetId = SubnetId ?? "",
@@ -62,7 +61,6 @@ partial class Build
         aws.ResolveCredentials();
         var resilience = AwsRetries;
         using var ec2 = aws.CreateEc2Client();
-        using var ssm = aws.CreateSsmClient();
         var registry = new ImageRegistry(ec2, resilience, SnapshotRetryDelay);
 
         var variables = ImageVariables(aws.Region!);
@@ -82,11 +80,10 @@ partial class Build
             imageId = await RunPackerBuildAsync(variables, aws, cancellationToken);
         }
 
-        await new ImageParameterStore(ssm, resilience).PublishAsync(ImageParameter, imageId, variables.GitCommit, inputsHash,
-            TimeSpan.FromSeconds(ImageParameterConfirmTimeoutSeconds), cancellationToken);
-        Output.Info($"Published {imageId} to SSM parameter {ImageParameter} (read back and confirmed).");
-        new ImageRecord(imageId, aws.Region!, inputsHash, variables.GitCommit, Built: existing is null, ImageParameter, DateTimeOffset.UtcNow)
+        // No environment's SSM parameter changes here: each one names its image only once SmokeTest verified it there.
+        new ImageRecord(imageId, aws.Region!, inputsHash, variables.GitCommit, Built: existing is null, existing is null ? ImageOrigins.Built : ImageOrigins.Reused, DateTimeOffset.UtcNow)
             .Save(ImageRecordFile);
+        Output.Info($"Image for this commit: {imageId} ({ImageRecordFile}); each environment's plan deploys it.");
         Summaries.Set(nameof(PackerBuild), existing is null
             ? $"built {imageId} (inputs {inputsHash[..12]})"
             : $"build skipped: inputs {inputsHash[..12]} unchanged, reused {imageId}");
@@ -120,11 +117,11 @@ partial class Build
         using var ssm = aws.CreateSsmClient();
         var registry = new ImageRegistry(ec2, AwsRetries, SnapshotRetryDelay);
         var images = await registry.ListAsync(ProjectName, cancellationToken);
-        var referenced = await new ImageParameterStore(ssm, AwsRetries).ReferencedImageIdsAsync(ProjectName, cancellationToken);
+        var referenced = await new ImageParameterStore(ssm, AwsRetries).ReferencedImageIdsAsync(ProjectName, KeepImages, cancellationToken);
         var decision = PruningDecision.Decide(images, KeepImages, referenced);
 
         foreach (var image in decision.Keep)
-            Output.Info($"keep   {image.ImageId} {image.CreatedAt:yyyy-MM-dd HH:mm} {image.Name}{(referenced.Contains(image.ImageId) ? " (in SSM)" : "")}");
+            Output.Info($"keep   {image.ImageId} {image.CreatedAt:yyyy-MM-dd HH:mm} {image.Name}{(referenced.Contains(image.ImageId) ? " (verified in an environment: a rollback target)" : "")}");
         foreach (var image in decision.Remove)
         {
             Output.Info($"{(PrunePreview ? "would remove" : "remove")} {image.ImageId} {image.CreatedAt:yyyy-MM-dd HH:mm} {image.Name} and snapshots {string.Join(", ", image.SnapshotIds)}");

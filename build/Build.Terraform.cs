@@ -59,7 +59,7 @@ partial class Build
         await Terraform.InitAsync(backend, cancellationToken);
     }
 
-    IEnumerable<string> TerraformVariables()
+    IEnumerable<string> TerraformVariables(string? imageId = null)
     {
         var variables = InfraDirectory / "environments" / $"{DeployEnvironment}.tfvars";
         if (!variables.FileExists())
@@ -69,11 +69,35 @@ partial class Build
         yield return $"-var=commit={Ci.Commit ?? "unknown"}";
         if (!string.IsNullOrWhiteSpace(SshPublicKey))
             yield return $"-var=ssh_public_key={SshPublicKey}";
+        if (imageId is not null)
+            yield return $"-var=ami_id={imageId}";
     }
 
-    async Task PlanInfrastructureAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The image this commit's pipeline hands over (PackerBuild's, or Rollback's choice), when its record is for this
+    /// commit; otherwise none, and the plan deploys the environment's verified image (what pull requests plan with).
+    /// </summary>
+    string? ImageForThisCommit()
+    {
+        if (!AbsolutePath.Create(ImageRecordFile).FileExists())
+            return null;
+        var record = Pipeline.Packer.ImageRecord.Load(ImageRecordFile);
+        if (record.Commit != (Ci.Commit ?? "unknown"))
+        {
+            Output.Info($"Ignoring {ImageRecordFile}: it is for commit {record.Commit}, not this one; planning with the verified image.");
+            return null;
+        }
+        Output.Info($"Deploying {record.ImageId} ({record.Origin} for commit {record.Commit}).");
+        return record.ImageId;
+    }
+
+    Task PlanInfrastructureAsync(CancellationToken cancellationToken) => MakeReviewedPlanAsync(destroy: false, cancellationToken);
+
+    /// <summary>The plan people review and TerraformApply applies exactly: of changes, or of the environment's teardown.</summary>
+    async Task MakeReviewedPlanAsync(bool destroy, CancellationToken cancellationToken)
     {
         AwsSettings.ResolveCredentials();
+        var imageId = destroy ? null : ImageForThisCommit();
         var version = await CheckTerraformVersionAsync(cancellationToken);
         PlanDirectory.CreateDirectory();
         foreach (var stale in Directory.GetFiles(PlanDirectory))
@@ -81,7 +105,7 @@ partial class Build
         await InitForEnvironmentAsync(cancellationToken);
         if (IsPullRequestBuild)
             Output.Info("Speculative plan (pull request): the state lock is not taken; this plan is never applied.");
-        var run = await Terraform.PlanAsync(PlanFile, TerraformVariables(), speculative: IsPullRequestBuild, cancellationToken);
+        var run = await Terraform.PlanAsync(PlanFile, TerraformVariables(imageId), speculative: IsPullRequestBuild, cancellationToken, destroy);
         await Terraform.ShowJsonAsync(PlanFile, PlanDirectory / "plan.json", cancellationToken);
         RegisterPlanSecrets(PlanDirectory / "plan.json", run);
         AtomicFile.WriteAllText(PlanDirectory / "plan.txt", Secrets.Apply(await Terraform.ShowTextAsync(PlanFile, cancellationToken)));
@@ -93,9 +117,9 @@ partial class Build
         foreach (var line in PlanSummaryFormats.ToText(summary).TrimEnd().Split('\n'))
             Output.Info(line);
         new PlanMetadata(PlanMetadata.Sha256Of(PlanFile), Ci.Commit ?? "unknown", DeployEnvironment, hasChanges && summary.HasChanges,
-            [.. summary[PlanAction.Delete], .. summary[PlanAction.Replace]], summary.OneLine, version.ToString(3), DateTimeOffset.UtcNow)
+            [.. summary[PlanAction.Delete], .. summary[PlanAction.Replace]], summary.OneLine, version.ToString(3), DateTimeOffset.UtcNow, imageId, destroy)
             .Save(PlanMetadataFile);
-        Summaries.Set(nameof(TerraformPlan), summary.OneLine);
+        Summaries.Set(destroy ? nameof(TerraformDestroy) : nameof(TerraformPlan), summary.OneLine);
         await PublishPlanCommentAsync(PlanSummaryFormats.ToMarkdown(summary), await File.ReadAllTextAsync(PlanDirectory / "plan.txt", cancellationToken), cancellationToken);
     }
 
@@ -123,6 +147,8 @@ partial class Build
         }
         await Terraform.ApplyAsync(PlanFile, cancellationToken);
         await SaveOutputsAsync(cancellationToken);
+        if (meta.Destroy)
+            await ForgetVerifiedImageAsync(cancellationToken);
         Summaries.Set(nameof(TerraformApply), $"applied: {meta.Summary}");
     }
 

@@ -28,9 +28,10 @@ partial class Build : BuildBase
         .Executes(ValidateTemplateAsync);
 
     Target PackerBuild => _ => _
-        .Description("Bake the Ubuntu 22.04 AMI unless one with the same inputs hash exists; publish it to SSM")
+        .Description("Bake this commit's Ubuntu 22.04 AMI, unless one with the same inputs hash exists; hand it to the plans")
         .DependsOn(PackerValidate)
         .OnlyWhenStatic(() => !IsPullRequestBuild)
+        .OnlyWhenDynamic(() => !RollbackChoseTheImage)
         .Produces(".nuke/temp/image/ami.json")
         .MaxDuration(TimeSpan.FromMinutes(90))
         .Executes(BakeImageAsync);
@@ -49,6 +50,7 @@ partial class Build : BuildBase
     Target TerraformApply => _ => _
         .Description("Apply exactly the reviewed plan: checked hash, commit, branch; destroys only with --allow-destroy")
         .DependsOn(TerraformPlan)
+        .After(TerraformDestroy)
         .Consumes(TerraformPlan)
         .Produces(".nuke/temp/terraform/")
         .MaxDuration(TimeSpan.FromMinutes(60))
@@ -65,6 +67,25 @@ partial class Build : BuildBase
         .Produces(".nuke/temp/ansible/recap.json")
         .MaxDuration(TimeSpan.FromMinutes(45))
         .Executes(ConfigureHostAsync);
+
+    Target SmokeTest => _ => _
+        .Description("GET <url>version.txt until it serves the commit; then record the image as verified here (SSM)")
+        .DependsOn(AnsibleConfigure)
+        .MaxDuration(TimeSpan.FromMinutes(15))
+        .Executes(SmokeTestAsync);
+
+    Target Rollback => _ => _
+        .Description("Deploy the environment's previous verified image (or --rollback-to) through plan, apply, configure, smoke test; never bakes")
+        .Before(PackerBuild)
+        .Produces(".nuke/temp/image/ami.json")
+        .Executes(ChooseRollbackImageAsync);
+
+    Target TerraformDestroy => _ => _
+        .Description("Plan the environment's teardown (plan -destroy) for review; needs --confirm-destroy <env>; TerraformApply applies it")
+        .Requires(() => ConfirmDestroy)
+        .Produces(".nuke/temp/terraform/")
+        .MaxDuration(TimeSpan.FromMinutes(30))
+        .Executes(PlanTeardownAsync);
 
     Target DriftCheck => _ => _
         .Description("Refresh and plan: succeeds when nothing drifted, lists what did otherwise")

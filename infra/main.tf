@@ -11,9 +11,16 @@ provider "aws" {
   }
 }
 
-# The AMI that PackerBuild baked and published: an exact ID, never "the newest image named like …".
+# The AMI to deploy is always an exact ID, never "the newest image named like …": the one this commit's pipeline
+# hands over (var.ami_id: PackerBuild's image on main, Rollback's choice), else the image last verified in this
+# environment (its SSM parameter, set only after SmokeTest passed): what pull-request plans use.
 data "aws_ssm_parameter" "ami" {
-  name = "/${var.project}/${var.environment}/ami-id"
+  count = var.ami_id == "" ? 1 : 0
+  name  = "/${var.project}/${var.environment}/ami-id"
+}
+
+locals {
+  ami_id = var.ami_id != "" ? var.ami_id : nonsensitive(data.aws_ssm_parameter.ami[0].value)
 }
 
 resource "aws_key_pair" "deploy" {
@@ -54,7 +61,7 @@ resource "aws_vpc_security_group_egress_rule" "all" {
 }
 
 resource "aws_instance" "web" {
-  ami                    = nonsensitive(data.aws_ssm_parameter.ami.value)
+  ami                    = local.ami_id
   instance_type          = var.instance_type
   key_name               = aws_key_pair.deploy.key_name
   vpc_security_group_ids = [aws_security_group.web.id]

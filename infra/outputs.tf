@@ -13,6 +13,11 @@ output "public_dns" {
   value       = aws_instance.web.public_dns
 }
 
+output "url" {
+  description = "Where the web server answers; SmokeTest reads <url>version.txt."
+  value       = "http://${aws_instance.web.public_dns}/"
+}
+
 output "ssh_user" {
   description = "User Ansible connects as."
   value       = var.ssh_user

@@ -20,6 +20,17 @@ variable "commit" {
   description = "Commit the plan was made for (a tag)."
 }
 
+variable "ami_id" {
+  type        = string
+  default     = ""
+  description = "AMI to deploy (set by the pipeline); empty deploys the image last verified here (SSM /<project>/<environment>/ami-id)."
+
+  validation {
+    condition     = var.ami_id == "" || can(regex("^ami-[0-9a-f]{8,17}$", var.ami_id))
+    error_message = "ami_id must be empty or an AMI id such as ami-0123456789abcdef0."
+  }
+}
+
 variable "instance_type" {
   type        = string
   default     = "t3.micro"

@@ -1,19 +1,18 @@
 locals {
   build_time = timestamp()
   image_tags = {
-    Name        = "${var.image_name_prefix}-${var.environment}"
-    Environment = var.environment
-    Project     = var.project
-    GitCommit   = var.git_commit
-    InputsHash  = var.inputs_hash
-    BuildTime   = local.build_time
+    Name       = var.image_name_prefix
+    Project    = var.project
+    GitCommit  = var.git_commit
+    InputsHash = var.inputs_hash
+    BuildTime  = local.build_time
   }
 }
 
 source "amazon-ebs" "ubuntu" {
   region        = var.region
   instance_type = var.instance_type
-  ami_name      = "${var.image_name_prefix}-${var.environment}-${substr(var.inputs_hash, 0, 12)}-${formatdate("YYYYMMDDhhmmss", local.build_time)}"
+  ami_name      = "${var.image_name_prefix}-${substr(var.inputs_hash, 0, 12)}-${formatdate("YYYYMMDDhhmmss", local.build_time)}"
   ssh_username  = "ubuntu"
   vpc_id        = var.vpc_id
   subnet_id     = var.subnet_id

@@ -15,12 +15,6 @@ variable "image_name_prefix" {
   description = "Prefix of the AMI name; the inputs hash and a timestamp complete it."
 }
 
-variable "environment" {
-  type        = string
-  default     = "dev"
-  description = "Environment the image is built for (a tag)."
-}
-
 variable "project" {
   type        = string
   default     = "gitops-demo"

@@ -6,20 +6,24 @@ using Polly.Timeout;
 
 namespace Pipeline.Aws;
 
+/// <summary>One version of an environment's image parameter: an image that was verified and live there.</summary>
+public sealed record VerifiedImage(long Version, string ImageId, string Description, DateTimeOffset? At);
+
 /// <summary>
-/// The SSM parameters that hand the AMI to Terraform (<c>/&lt;project&gt;/&lt;environment&gt;/ami-id</c>): nobody
-/// searches AMIs by name.
+/// The SSM parameters <c>/&lt;project&gt;/&lt;environment&gt;/ami-id</c>: the image verified and live in each
+/// environment (set only after its SmokeTest passed); their version histories are the ledger of rollback targets.
+/// Nobody searches AMIs by name. No version is ever labelled, so SSM keeps the newest 100 and drops the oldest.
 /// </summary>
 public sealed class ImageParameterStore(IAmazonSimpleSystemsManagement ssm, ResiliencePipeline resilience)
 {
     public static string ParameterName(string project, string environment) => $"/{project}/{environment}/ami-id";
 
     /// <summary>
-    /// Writes the AMI id (data type aws:ec2:image, so SSM checks it exists) with the commit and inputs hash, then
-    /// reads it back until the new version holds it: AWS validates that data type asynchronously, so a 200 does
-    /// not mean the value was stored.
+    /// Writes the AMI id (data type aws:ec2:image, so SSM checks it exists) with a description, then reads it back
+    /// until the new version holds it: AWS validates that data type asynchronously, so a 200 does not mean the value
+    /// was stored.
     /// </summary>
-    public async Task PublishAsync(string name, string imageId, string commit, string inputsHash, TimeSpan confirmTimeout, CancellationToken cancellationToken)
+    public async Task PublishAsync(string name, string imageId, string description, TimeSpan confirmTimeout, CancellationToken cancellationToken)
     {
         var request = new PutParameterRequest
         {
@@ -28,7 +32,7 @@ public sealed class ImageParameterStore(IAmazonSimpleSystemsManagement ssm, Resi
             Type = ParameterType.String,
             DataType = "aws:ec2:image",
             Overwrite = true,
-            Description = $"AMI baked by PackerBuild from commit {commit}, inputs hash {inputsHash}",
+            Description = description.Length > 1024 ? description[..1024] : description,
         };
         var put = await resilience.ExecuteAsync(async token => await ssm.PutParameterAsync(request, token), cancellationToken);
         await ConfirmAsync(name, imageId, put.Version ?? 0, confirmTimeout, cancellationToken);
@@ -74,10 +78,49 @@ public sealed class ImageParameterStore(IAmazonSimpleSystemsManagement ssm, Resi
 
     private sealed class NotStoredYet : Exception;
 
-    /// <summary>Every AMI id any parameter under <c>/&lt;project&gt;/</c> points to: images pruning must keep.</summary>
-    public async Task<IReadOnlySet<string>> ReferencedImageIdsAsync(string project, CancellationToken cancellationToken)
+    /// <summary>The parameter's versions, newest first; empty when it does not exist.</summary>
+    public async Task<IReadOnlyList<VerifiedImage>> HistoryAsync(string name, CancellationToken cancellationToken)
+    {
+        var versions = new List<VerifiedImage>();
+        string? nextToken = null;
+        try
+        {
+            do
+            {
+                var request = new GetParameterHistoryRequest { Name = name, MaxResults = 50, NextToken = nextToken };
+                var response = await resilience.ExecuteAsync(async token => await ssm.GetParameterHistoryAsync(request, token), cancellationToken);
+                versions.AddRange((response.Parameters ?? []).Where(p => p.Value?.StartsWith("ami-", StringComparison.Ordinal) == true)
+                    .Select(p => new VerifiedImage(p.Version ?? 0, p.Value, p.Description ?? "", p.LastModifiedDate)));
+                nextToken = response.NextToken;
+            } while (!string.IsNullOrEmpty(nextToken));
+        }
+        catch (ParameterNotFoundException)
+        {
+            return [];
+        }
+        return [.. versions.OrderByDescending(v => v.Version)];
+    }
+
+    /// <summary>Removes the parameter (an environment torn down has no verified image); absent is fine.</summary>
+    public async Task DeleteAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await resilience.ExecuteAsync(async token => await ssm.DeleteParameterAsync(new DeleteParameterRequest { Name = name }, token), cancellationToken);
+        }
+        catch (ParameterNotFoundException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Images pruning must keep: every AMI a parameter under <c>/&lt;project&gt;/</c> names now or in its newest
+    /// <paramref name="versionsPerParameter"/> versions (the rollback targets).
+    /// </summary>
+    public async Task<IReadOnlySet<string>> ReferencedImageIdsAsync(string project, int versionsPerParameter, CancellationToken cancellationToken)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
+        var names = new List<string>();
         string? nextToken = null;
         do
         {
@@ -85,11 +128,14 @@ public sealed class ImageParameterStore(IAmazonSimpleSystemsManagement ssm, Resi
             var response = await resilience.ExecuteAsync(async token => await ssm.GetParametersByPathAsync(request, token), cancellationToken);
             foreach (var parameter in response.Parameters ?? [])
             {
-                if (parameter.Value?.StartsWith("ami-", StringComparison.Ordinal) == true)
-                    ids.Add(parameter.Value);
+                if (parameter.Value?.StartsWith("ami-", StringComparison.Ordinal) != true) continue;
+                ids.Add(parameter.Value);
+                names.Add(parameter.Name);
             }
             nextToken = response.NextToken;
         } while (!string.IsNullOrEmpty(nextToken));
+        foreach (var name in names)
+            ids.UnionWith((await HistoryAsync(name, cancellationToken)).Take(versionsPerParameter).Select(v => v.ImageId));
         return ids;
     }
 }

@@ -4,9 +4,18 @@ using System.Text.Json.Serialization;
 
 namespace Pipeline.Packer;
 
+/// <summary>How a run chose the image it deploys.</summary>
+public static class ImageOrigins
+{
+    public const string Built = "built";
+    public const string Reused = "reused";
+    public const string Rollback = "rollback";
+}
+
 /// <summary>
-/// <c>image/ami.json</c>: what PackerBuild hands to later targets and jobs — the AMI, where it is, which inputs
-/// made it, whether this run built it or reused an existing one, and the SSM parameter that points to it.
+/// <c>image/ami.json</c>: the image the environments' plans deploy, handed to later targets and jobs — the AMI,
+/// where it is, which inputs made it, and how this run chose it: <c>built</c> or <c>reused</c> by PackerBuild, or
+/// <c>rollback</c> (an earlier verified image, chosen by Rollback; never baked).
 /// </summary>
 public sealed record ImageRecord(
     string ImageId,
@@ -14,7 +23,7 @@ public sealed record ImageRecord(
     string InputsHash,
     string Commit,
     bool Built,
-    string SsmParameter,
+    string Origin,
     DateTimeOffset RecordedAt)
 {
     private static readonly JsonSerializerOptions Options = new()

@@ -6,7 +6,6 @@ public sealed record PackerVariables
     public required string Region { get; init; }
     public string InstanceType { get; init; } = "t3.micro";
     public string ImageNamePrefix { get; init; } = "gitops-web";
-    public required string Environment { get; init; }
     public required string Project { get; init; }
     public string VpcId { get; init; } = "";
     public string SubnetId { get; init; } = "";
@@ -17,13 +16,15 @@ public sealed record PackerVariables
     public string InputsHash { get; init; } = "unknown";
     public string ManifestPath { get; init; } = "packer-manifest.json";
 
-    /// <summary>The values that decide the image's content and identity, for the inputs hash.</summary>
+    /// <summary>
+    /// The values that decide the image's content and identity, for the inputs hash. Not the environment: one image
+    /// is baked per commit and promoted through every environment.
+    /// </summary>
     public IEnumerable<KeyValuePair<string, string>> ImageDefining() =>
     [
         new("region", Region),
         new("instance_type", InstanceType),
         new("image_name_prefix", ImageNamePrefix),
-        new("environment", Environment),
         new("project", Project),
         new("vpc_id", VpcId),
         new("subnet_id", SubnetId),

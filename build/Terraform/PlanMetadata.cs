@@ -5,7 +5,8 @@ using BuildEngine;
 namespace Pipeline.Terraform;
 
 /// <summary>
-/// <c>plan.meta.json</c>: the plan's SHA-256, the commit and environment it was made for, and what it would destroy.
+/// <c>plan.meta.json</c>: the plan's SHA-256, the commit and environment it was made for, what it would destroy,
+/// the AMI it deploys (null: the environment's verified image) and whether it tears the environment down.
 /// TerraformApply checks all of it before it touches anything.
 /// </summary>
 public sealed record PlanMetadata(
@@ -16,7 +17,9 @@ public sealed record PlanMetadata(
     IReadOnlyList<string> Destroys,
     string Summary,
     string TerraformVersion,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    string? ImageId = null,
+    bool Destroy = false)
 {
     private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 

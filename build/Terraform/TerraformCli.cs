@@ -55,10 +55,11 @@ public sealed class TerraformCli(ToolRunner tools, string executable, string wor
     /// and which ones is known only from the plan's JSON. A speculative plan (a pull request's) never writes state,
     /// so it does not take the state lock: read-only credentials suffice and a deploy never waits for it.
     /// </summary>
-    public async Task<PlanRun> PlanAsync(string planFile, IEnumerable<string> variableArguments, bool speculative, CancellationToken cancellationToken)
+    public async Task<PlanRun> PlanAsync(string planFile, IEnumerable<string> variableArguments, bool speculative, CancellationToken cancellationToken, bool destroy = false)
     {
         string[] locking = speculative ? ["-lock=false"] : ["-lock-timeout=5m"];
-        var result = await RunAsync(["plan", "-input=false", "-no-color", .. locking, "-detailed-exitcode", $"-out={planFile}", .. variableArguments], cancellationToken, echo: false);
+        string[] mode = destroy ? ["-destroy"] : [];
+        var result = await RunAsync(["plan", "-input=false", "-no-color", .. mode, .. locking, "-detailed-exitcode", $"-out={planFile}", .. variableArguments], cancellationToken, echo: false);
         var lines = result.StandardOutput.Concat(result.StandardError).ToList();
         return result.ExitCode switch
         {

@@ -45,12 +45,11 @@ public sealed class MotoAwsTests(MotoServer moto) : IClassFixture<MotoServer>, I
     private async Task<JsonElement> ParameterAsync() => JsonDocument.Parse(await moto.SeedAsync("parameter", Parameter)).RootElement;
 
     [SkippableFact]
-    public async Task PackerBuild_finds_an_image_by_its_inputs_hash_reuses_it_and_hands_it_over_through_SSM()
+    public async Task PackerBuild_finds_an_image_by_its_inputs_hash_and_reuses_it()
     {
         var first = await _run.RunAsync(["PackerBuild", "--skip"], Environment());
         Assert.True(first.ExitCode == 0, first.Output);
         var hash = JsonDocument.Parse(File.ReadAllText(_run.Temp / "image" / "ami.json")).RootElement.GetProperty("inputs_hash").GetString()!;
-        Assert.Equal("ami-0fedcba9876543210", (await ParameterAsync()).GetProperty("Value").GetString());
         var existing = await moto.SeedAsync("image", "gitops-web-dev-existing", JsonSerializer.Serialize(new Dictionary<string, string> { ["InputsHash"] = hash, ["Project"] = "gitops-demo" }));
         await moto.SeedAsync("image", "gitops-web-dev-other", """{"InputsHash":"another-hash","Project":"gitops-demo"}""");
 
@@ -59,11 +58,29 @@ public sealed class MotoAwsTests(MotoServer moto) : IClassFixture<MotoServer>, I
         Assert.True(second.ExitCode == 0, second.Output);
         Assert.Contains($"Build skipped: {existing} (gitops-web-dev-existing) was baked from the same inputs; reusing it.", second.Output);
         Assert.Single(File.ReadAllLines(_packerLog), c => c.StartsWith("build"));
+        var record = JsonDocument.Parse(File.ReadAllText(_run.Temp / "image" / "ami.json")).RootElement;
+        Assert.Equal(existing, record.GetProperty("image_id").GetString());
+        Assert.Equal("reused", record.GetProperty("origin").GetString());
+    }
+
+    [SkippableFact]
+    public async Task The_verified_image_ledger_is_written_read_back_and_kept_as_history_on_moto()
+    {
+        var settings = new AwsSettings { Region = MotoServer.Region, EndpointUrl = moto.Url, AccessKeyId = MotoServer.AccessKeyId, SecretAccessKey = MotoServer.SecretAccessKey };
+        using var ssm = settings.CreateSsmClient();
+        var store = new ImageParameterStore(ssm, AwsResilience.Create(_ => { }, TimeSpan.FromMilliseconds(5)));
+
+        await store.PublishAsync(Parameter, "ami-0aaaaaaaaaaaaaaa1", "Verified by SmokeTest: commit one", TimeSpan.FromSeconds(10), CancellationToken.None);
+        await store.PublishAsync(Parameter, "ami-0bbbbbbbbbbbbbbb2", "Verified by SmokeTest: commit two", TimeSpan.FromSeconds(10), CancellationToken.None);
+        var history = await store.HistoryAsync(Parameter, CancellationToken.None);
         var parameter = await ParameterAsync();
-        Assert.Equal(existing, parameter.GetProperty("Value").GetString());
-        Assert.Equal(2, parameter.GetProperty("Version").GetInt32());
+
+        Assert.Equal(["ami-0bbbbbbbbbbbbbbb2", "ami-0aaaaaaaaaaaaaaa1"], history.Select(v => v.ImageId));
+        Assert.Equal([2L, 1L], history.Select(v => v.Version));
+        Assert.Equal("Verified by SmokeTest: commit one", history[1].Description);
         Assert.Equal("aws:ec2:image", parameter.GetProperty("DataType").GetString());
-        Assert.Contains(hash, parameter.GetProperty("Description").GetString());
+        await store.DeleteAsync(Parameter, CancellationToken.None);
+        Assert.Empty(await store.HistoryAsync(Parameter, CancellationToken.None));
     }
 
     [SkippableFact]

@@ -23,7 +23,7 @@ public sealed class PruneImagesTests : IDisposable
         _aws.Ec2.AddImage(new FakeImage("ami-0other0000000001", "other", now.AddDays(-30),
             new Dictionary<string, string> { ["Project"] = "someone-else" }, ["snap-other"]));
         // The oldest image is still what prod runs.
-        _aws.Ssm.Parameters["/gitops-demo/prod/ami-id"] = new FakeParameter("/gitops-demo/prod/ami-id", "ami-00000000000000005", "String", "aws:ec2:image", null, 1);
+        _aws.Ssm.Store(new FakeParameter("/gitops-demo/prod/ami-id", "ami-00000000000000005", "String", "aws:ec2:image", null, 1));
     }
 
     public void Dispose()

@@ -75,20 +75,69 @@ public sealed class CircleCiConfigTests
         Assert.DoesNotContain("BEGIN OPENSSH", Committed);
     }
 
-    [Fact]
-    public void The_deploy_workflow_gates_apply_on_approval_and_serializes_deploys()
-    {
-        using var document = JsonDocument.Parse(YamlJson.Convert(Committed)!.ToJsonString());
-        var jobs = document.RootElement.GetProperty("workflows").GetProperty("deploy-prod").GetProperty("jobs").EnumerateArray()
+    private static Dictionary<string, JsonElement> WorkflowJobs(JsonDocument document, string workflow) =>
+        document.RootElement.GetProperty("workflows").GetProperty(workflow).GetProperty("jobs").EnumerateArray()
             .Select(j => j.EnumerateObject().Single()).ToDictionary(j => j.Value.TryGetProperty("name", out var n) ? n.GetString()! : j.Name, j => j.Value);
 
-        Assert.Equal("approval", jobs["approve-TerraformApply-prod"].GetProperty("type").GetString());
-        Assert.Equal(["approve-TerraformApply-prod"], jobs["TerraformApply-prod"].GetProperty("requires").EnumerateArray().Select(r => r.GetString()));
-        Assert.Equal(["TerraformPlan-prod"], jobs["approve-TerraformApply-prod"].GetProperty("requires").EnumerateArray().Select(r => r.GetString()));
-        Assert.Equal("<< pipeline.project.slug >>/deploy-prod", jobs["TerraformApply-prod"].GetProperty("serial-group").GetString());
-        Assert.Contains("aws-deploy-prod", jobs["TerraformApply-prod"].GetProperty("context").EnumerateArray().Select(c => c.GetString()));
-        Assert.DoesNotContain(document.RootElement.GetProperty("workflows").GetProperty("pull-request").GetProperty("jobs").EnumerateArray(),
-            j => j.EnumerateObject().Single().Value.GetProperty("context").EnumerateArray().Any(c => c.GetString()!.StartsWith("aws-deploy")));
+    private static IEnumerable<string> Requires(JsonElement job) =>
+        job.TryGetProperty("requires", out var r) ? r.EnumerateArray().Select(x => x.GetString()!) : [];
+
+    private static bool TransitivelyRequires(Dictionary<string, JsonElement> jobs, string job, string required) =>
+        Requires(jobs[job]).Any(r => r == required || TransitivelyRequires(jobs, r, required));
+
+    [Fact]
+    public void Main_bakes_once_and_promotes_through_the_environments_in_order_each_verified_before_the_next()
+    {
+        using var document = JsonDocument.Parse(YamlJson.Convert(Committed)!.ToJsonString());
+        var jobs = WorkflowJobs(document, "deploy");
+
+        Assert.Single(jobs.Keys, k => k.StartsWith("PackerBuild", StringComparison.Ordinal));
+        Assert.Equal(["main"], jobs["PackerBuild"].GetProperty("filters").GetProperty("branches").GetProperty("only").EnumerateArray().Select(b => b.GetString()));
+        string[] environments = ["dev", "staging", "prod"];
+        foreach (var environment in environments)
+        {
+            Assert.True(TransitivelyRequires(jobs, $"SmokeTest-{environment}", $"TerraformApply-{environment}"));
+            Assert.True(TransitivelyRequires(jobs, $"TerraformPlan-{environment}", "PackerBuild"));
+            Assert.Contains($"aws-deploy-{environment}", jobs[$"TerraformApply-{environment}"].GetProperty("context").EnumerateArray().Select(c => c.GetString()));
+            Assert.Equal($"<< pipeline.project.slug >>/deploy-{environment}", jobs[$"TerraformApply-{environment}"].GetProperty("serial-group").GetString());
+        }
+        for (var i = 1; i < environments.Length; i++)
+        {
+            Assert.True(TransitivelyRequires(jobs, $"TerraformPlan-{environments[i]}", $"SmokeTest-{environments[i - 1]}"));
+            Assert.True(TransitivelyRequires(jobs, $"TerraformApply-{environments[i]}", $"SmokeTest-{environments[i - 1]}"));
+        }
+        // Approvals come from the profiles: dev's says it applies without one.
+        Assert.DoesNotContain("approve-TerraformApply-dev", jobs.Keys);
+        Assert.Equal(["approve-TerraformApply-prod"], Requires(jobs["TerraformApply-prod"]));
+        Assert.Equal("approval", jobs["approve-TerraformApply-staging"].GetProperty("type").GetString());
+        Assert.DoesNotContain(WorkflowJobs(document, "pull-request").Values,
+            j => j.GetProperty("context").EnumerateArray().Any(c => c.GetString()!.StartsWith("aws-deploy")));
+    }
+
+    [Fact]
+    public void Rollback_and_teardown_are_workflows_started_by_a_pipeline_parameter_and_gated_by_an_approval()
+    {
+        using var document = JsonDocument.Parse(YamlJson.Convert(Committed)!.ToJsonString());
+        var root = document.RootElement;
+        Assert.Equal("", root.GetProperty("parameters").GetProperty("rollback-environment").GetProperty("default").GetString());
+        Assert.Equal("", root.GetProperty("parameters").GetProperty("destroy-environment").GetProperty("default").GetString());
+        Assert.Equal(2, root.GetProperty("workflows").GetProperty("deploy").GetProperty("when").GetProperty("and").GetArrayLength());
+
+        foreach (var environment in new[] { "dev", "staging", "prod" })
+        {
+            var rollback = WorkflowJobs(document, $"rollback-{environment}");
+            Assert.Equal(environment, root.GetProperty("workflows").GetProperty($"rollback-{environment}").GetProperty("when").GetProperty("equal")[0].GetString());
+            Assert.DoesNotContain(rollback.Keys, k => k.StartsWith("PackerBuild", StringComparison.Ordinal));
+            Assert.True(TransitivelyRequires(rollback, $"TerraformApply-{environment}", $"approve-TerraformApply-{environment}"));
+            Assert.True(TransitivelyRequires(rollback, $"TerraformPlan-{environment}", $"Rollback-{environment}"));
+            Assert.True(TransitivelyRequires(rollback, $"SmokeTest-{environment}", $"TerraformApply-{environment}"));
+
+            var teardown = WorkflowJobs(document, $"teardown-{environment}");
+            Assert.Equal(environment, root.GetProperty("workflows").GetProperty($"teardown-{environment}").GetProperty("when").GetProperty("equal")[0].GetString());
+            Assert.Equal([$"approve-TerraformApply-{environment}"], Requires(teardown[$"TerraformApply-{environment}"]));
+            Assert.Equal([$"TerraformDestroy-{environment}"], Requires(teardown[$"approve-TerraformApply-{environment}"]));
+        }
+        Assert.Contains("./build.sh TerraformDestroy --skip --profile << parameters.profile >> --confirm-destroy << pipeline.parameters.destroy-environment >>", Committed);
     }
 
     private sealed class Small : BuildBase

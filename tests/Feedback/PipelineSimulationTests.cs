@@ -116,7 +116,7 @@ public sealed class PipelineSimulationTests(SimulatedRepository repository) : IC
         environment["ANSIBLE_EXTRA_VARS"] = $"marker_dir={marker}";
         environment["READINESS_POLL_MS"] = "100";
 
-        var bake = await JobAsync("PackerBuild-dev", environment, "PackerBuild", "--skip", "--profile", "dev");
+        var bake = await JobAsync("PackerBuild", environment, "PackerBuild", "--skip");
         await JobAsync("TerraformPlan-dev", environment, "TerraformPlan", "--skip", "--profile", "dev");
         await JobAsync("TerraformApply-dev", environment, "TerraformApply", "--skip", "--profile", "dev", "--allow-destroy");
         await JobAsync("AnsibleConfigure-dev", environment, "AnsibleConfigure", "--skip", "--profile", "dev");
@@ -129,7 +129,7 @@ public sealed class PipelineSimulationTests(SimulatedRepository repository) : IC
 
         var parent = Assert.Single(_services.Slack.Parents, p => p.RunId == "wf-main");
         var replies = _services.Slack.Replies(parent.Ts).Select(r => r.Text).ToList();
-        Assert.Contains(replies, r => r.Contains("PackerBuild-dev succeeded") && r.Contains("ami-0seeded0000000001"));
+        Assert.Contains(replies, r => r.Contains("PackerBuild succeeded") && r.Contains("ami-0seeded0000000001"));
         Assert.Contains(replies, r => r.Contains("TerraformPlan-dev succeeded") && r.Contains("12 to add"));
         Assert.Contains(replies, r => r.Contains("TerraformApply-dev succeeded"));
         Assert.Contains(replies, r => r.Contains("AnsibleConfigure-dev succeeded") && r.Contains("changed=2"));
@@ -139,7 +139,7 @@ public sealed class PipelineSimulationTests(SimulatedRepository repository) : IC
 
     private void SeedExistingImage()
     {
-        var variables = new PackerVariables { Region = "eu-west-1", Environment = "dev", Project = "gitops-demo" };
+        var variables = new PackerVariables { Region = "eu-west-1", Project = "gitops-demo" };
         var hash = new PackerTemplate(Path.Combine(repository.Root, "packer")).InputsHash(variables.ImageDefining());
         _aws.Ec2.AddImage(new FakeImage("ami-0seeded0000000001", "gitops-web-dev-seeded", DateTimeOffset.UtcNow.AddDays(-2),
             new Dictionary<string, string> { ["InputsHash"] = hash, ["Project"] = "gitops-demo" }, ["snap-seeded"]));

@@ -66,7 +66,7 @@ public sealed class PackerTargetTests : IDisposable
     }
 
     [Fact]
-    public async Task PackerBuild_bakes_when_no_image_has_the_inputs_hash_and_publishes_it_to_SSM()
+    public async Task PackerBuild_bakes_when_no_image_has_the_inputs_hash_and_hands_it_over_without_touching_SSM()
     {
         var outcome = await _run.RunAsync(["PackerBuild", "--skip"], BuildEnvironment(("CIRCLECI", "true"), ("CIRCLE_SHA1", "abc123commit"), ("CIRCLE_BRANCH", "main")));
 
@@ -78,11 +78,10 @@ public sealed class PackerTargetTests : IDisposable
         var hash = record.GetProperty("inputs_hash").GetString()!;
         Assert.Matches("^[0-9a-f]{64}$", hash);
 
-        var parameter = _aws.Ssm.Parameters["/gitops-demo/dev/ami-id"];
-        Assert.Equal("ami-0fedcba9876543210", parameter.Value);
-        Assert.Equal("aws:ec2:image", parameter.DataType);
-        Assert.Contains("abc123commit", parameter.Description);
-        Assert.Contains(hash, parameter.Description);
+        Assert.Equal("built", record.GetProperty("origin").GetString());
+        // An environment's parameter names an image only once SmokeTest verified it there.
+        Assert.Empty(_aws.Ssm.Parameters);
+        Assert.DoesNotContain("-var environment=", PackerCalls().Single(c => c.StartsWith("build")));
 
         var filters = _aws.Ec2.DescribeImagesRequests.Single();
         Assert.Equal("self", filters["Owner.1"]);
@@ -91,32 +90,6 @@ public sealed class PackerTargetTests : IDisposable
         Assert.Contains($"-var inputs_hash={hash}", PackerCalls().Single(c => c.StartsWith("build")));
         Assert.Contains("apt-get install -y python3, nginx", outcome.Output);
         Expect.Matches(@"PackerBuild\s+Succeeded\s+[\d.]+ s\s+built ami-0fedcba9876543210", outcome.Output);
-    }
-
-    [Fact]
-    public async Task PackerBuild_reads_the_parameter_back_until_SSM_has_validated_the_image()
-    {
-        _aws.Ssm.ValidationReads = 3;
-
-        var outcome = await _run.RunAsync(["PackerBuild", "--skip"], BuildEnvironment());
-
-        Assert.True(outcome.ExitCode == 0, outcome.Output);
-        Assert.Equal(3, _aws.CountOf("GetParameter"));
-        Assert.Contains("Published ami-0fedcba9876543210 to SSM parameter /gitops-demo/dev/ami-id (read back and confirmed)", outcome.Output);
-    }
-
-    [Fact]
-    public async Task PackerBuild_fails_naming_the_parameter_when_SSM_never_stores_the_image()
-    {
-        // moto stores the value at once; only our server can answer 200 and then not store it, as AWS may.
-        _aws.Ssm.ValidationFails = true;
-
-        var outcome = await _run.RunAsync(["PackerBuild", "--skip", "--image-parameter-confirm-timeout-seconds", "1"], BuildEnvironment());
-
-        Assert.Equal(ExitCodes.TargetFailed, outcome.ExitCode);
-        Assert.Contains("SSM parameter /gitops-demo/dev/ami-id: writing ami-0fedcba9876543210 (version 1) was not confirmed within 1 s; it still holds nothing.", outcome.Output);
-        Assert.DoesNotContain("Published", outcome.Output);
-        Assert.False(File.Exists(_run.Temp / "image" / "ami.json"));
     }
 
     [Fact]
@@ -134,7 +107,7 @@ public sealed class PackerTargetTests : IDisposable
         Assert.Single(PackerCalls(), c => c.StartsWith("build"));
         Assert.False(ImageRecord().GetProperty("built").GetBoolean());
         Assert.Equal("ami-0existing00000001", ImageRecord().GetProperty("image_id").GetString());
-        Assert.Equal("ami-0existing00000001", _aws.Ssm.Parameters["/gitops-demo/dev/ami-id"].Value);
+        Assert.Equal("reused", ImageRecord().GetProperty("origin").GetString());
         Expect.Matches(@"PackerBuild\s+Succeeded\s+[\d.]+ s\s+build skipped: inputs [0-9a-f]{12} unchanged, reused ami-0existing00000001", second.Output);
     }
 
@@ -147,10 +120,12 @@ public sealed class PackerTargetTests : IDisposable
 
         await _run.RunAsync(["PackerBuild", "--skip"], BuildEnvironment());
 
-        Assert.NotEqual(before, ImageRecord().GetProperty("inputs_hash").GetString());
+        var changed = ImageRecord().GetProperty("inputs_hash").GetString();
+        Assert.NotEqual(before, changed);
+        // One image per commit for every environment: the environment is not an input.
         var otherEnvironment = await _run.RunAsync(["PackerBuild", "--skip", "--deploy-environment", "prod"], BuildEnvironment());
         Assert.Equal(0, otherEnvironment.ExitCode);
-        Assert.True(_aws.Ssm.Parameters.ContainsKey("/gitops-demo/prod/ami-id"));
+        Assert.Equal(changed, ImageRecord().GetProperty("inputs_hash").GetString());
     }
 
     [Fact]

@@ -74,8 +74,8 @@ public sealed class RealTerraformTests(MotoServer moto) : IClassFixture<MotoServ
         var plan = await Succeeds(job.RunAsync(["TerraformPlan", "--skip"], Main("c0ffee1")));
         var apply = await Succeeds(job.RunAsync(["TerraformApply", "--skip"], Main("c0ffee1")));
 
-        Assert.Contains("3 to add, 0 to change, 0 to destroy", plan.Output);
-        Assert.Contains("Apply complete! Resources: 3 added", apply.Output);
+        Assert.Contains("4 to add, 0 to change, 0 to destroy", plan.Output);
+        Assert.Contains("Apply complete! Resources: 4 added", apply.Output);
         var outputs = File.ReadAllText(job.Temp / "terraform" / "dev" / "outputs.json");
         Assert.Contains("\"public_ip\"", outputs);
         Assert.Contains("admin_password (sensitive)", apply.Output);
@@ -277,6 +277,6 @@ public sealed class RealTerraformTests(MotoServer moto) : IClassFixture<MotoServ
             Assert.DoesNotContain("> terraform apply", refused.Output);
         }
         var forced = await Succeeds(job.RunAsync(["TerraformApply", "--skip", "--force-apply"], featureBranch));
-        Assert.Contains("Apply complete! Resources: 3 added", forced.Output);
+        Assert.Contains("Apply complete! Resources: 4 added", forced.Output);
     }
 }

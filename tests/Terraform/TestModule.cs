@@ -30,6 +30,9 @@ public static class TestModule
         foreach (var file in Directory.GetFiles(Path.Combine(Bootstrap.RepositoryCopy.RepositoryRoot, "tests", "Terraform", "TestModule"), "*.tf"))
             File.Copy(file, Path.Combine(infra, Path.GetFileName(file)));
         foreach (var backend in Directory.GetFiles(Path.Combine(infra, "environments"), "*.s3.tfbackend"))
-            File.AppendAllText(backend, "use_path_style = true\n");
+        {
+            if (!File.ReadAllText(backend).Contains("use_path_style", StringComparison.Ordinal))
+                File.AppendAllText(backend, "use_path_style = true\n");
+        }
     }
 }

@@ -17,7 +17,10 @@ public sealed record WorkflowJob(string Job, string Name, IReadOnlyList<string> 
 public sealed record WorkflowModel(string Name, CircleCiWorkflow Declaration, IReadOnlyList<WorkflowJob> Jobs);
 
 /// <summary>The whole configuration as an object model: jobs, workflows, and the comment header.</summary>
-public sealed record CircleCiConfig(IReadOnlyList<CircleCiJob> Jobs, IReadOnlyList<WorkflowModel> Workflows, IReadOnlyList<string> Header);
+public sealed record CircleCiConfig(IReadOnlyList<CircleCiJob> Jobs, IReadOnlyList<WorkflowModel> Workflows, IReadOnlyList<string> Header)
+{
+    public IReadOnlyList<CircleCiParameter> Parameters { get; init; } = [];
+}
 
 /// <summary>The generated configuration breaks a rule CircleCI would reject or misrun.</summary>
 public sealed class CircleCiConfigException(string message) : Exception(message);

@@ -17,7 +17,7 @@ public static class CircleCiGenerator
         var jobs = graph.Targets.Where(t => usedTargets.Contains(t.Name))
             .Select(t => CircleCiJobs.Define(t, pipeline, workflows))
             .ToList();
-        var config = new CircleCiConfig(jobs, workflows, Header(graph, pipeline));
+        var config = new CircleCiConfig(jobs, workflows, Header(graph, pipeline)) { Parameters = pipeline.Parameters };
         CircleCiValidator.Validate(config);
         return config;
     }
@@ -30,15 +30,23 @@ public static class CircleCiGenerator
         var predecessors = ordered.ToDictionary(t => t, t => Reduce(graph, t, Predecessors(graph, t, included, excluded)));
         var producers = ordered.Where(t => graph[t].Produces.Length > 0).ToHashSet(StringComparer.Ordinal);
 
+        bool IsScoped(string target) => pipeline.ProfileScoped.Contains(target) && workflow.Profiles.Count > 0;
+        // A profile's last jobs: scoped targets no other scoped target of the workflow waits for.
+        var scopedSinks = ordered.Where(t => IsScoped(t) && !ordered.Any(o => IsScoped(o) && predecessors[o].Contains(t))).ToList();
+
         var jobs = new List<WorkflowJob>();
         foreach (var target in ordered)
         {
-            var scoped = pipeline.ProfileScoped.Contains(target) && workflow.Profiles.Count > 0;
+            var scoped = IsScoped(target);
             foreach (var profile in scoped ? workflow.Profiles.Cast<string?>() : [null])
             {
                 var name = profile is null ? target : $"{target}-{profile}";
                 var requires = predecessors[target].SelectMany(p => InstanceNames(pipeline, workflow, p, profile)).ToList();
-                if (workflow.ApprovalBefore.Contains(target))
+                var position = profile is null ? -1 : workflow.Profiles.ToList().IndexOf(profile);
+                if (workflow.Promote && position > 0 && !predecessors[target].Any(IsScoped))
+                    requires.AddRange(scopedSinks.Select(sink => $"{sink}-{workflow.Profiles[position - 1]}"));
+                var approved = workflow.ApprovalProfiles is null || profile is null || workflow.ApprovalProfiles.Contains(profile);
+                if (workflow.ApprovalBefore.Contains(target) && approved)
                 {
                     var approval = $"approve-{name}";
                     jobs.Add(new WorkflowJob(approval, approval, requires) { IsApproval = true });
@@ -49,7 +57,9 @@ public static class CircleCiGenerator
                 {
                     Profile = scoped ? profile : null,
                     AttachWorkspace = Ancestors(predecessors, target).Any(producers.Contains),
-                    Contexts = workflow.Contexts,
+                    Contexts = [.. workflow.Contexts, .. profile is null
+                        ? workflow.SharedContexts
+                        : workflow.ProfileContexts.Select(c => c.Replace("{profile}", profile, StringComparison.Ordinal))],
                     SerialGroup = settings?.SerialGroup?.Replace("{profile}", profile ?? "default", StringComparison.Ordinal),
                 });
             }
@@ -116,7 +126,8 @@ public static class CircleCiGenerator
             $"To regenerate: run {pipeline.RegenerateCommand} (any target) and commit the result; CI fails when this file is stale.",
             "Each job runs one target alone: ./build.sh <Target> --skip.",
         };
-        var contexts = pipeline.Workflows.SelectMany(w => w.Contexts).Distinct().ToList();
+        var contexts = pipeline.Workflows.SelectMany(w => w.Contexts.Concat(w.SharedContexts)
+            .Concat(w.ProfileContexts.SelectMany(c => w.Profiles.Select(p => c.Replace("{profile}", p, StringComparison.Ordinal))))).Distinct().ToList();
         if (contexts.Count > 0)
             header.Add("Contexts to create in CircleCI: " + string.Join(", ", contexts) + ".");
         foreach (var secret in graph.Parameters.Where(p => p.IsSecret))

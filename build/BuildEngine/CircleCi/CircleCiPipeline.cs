@@ -36,11 +36,33 @@ public sealed record CircleCiWorkflow(string Name)
     /// <summary>A cron schedule (UTC); the workflow then runs on the schedule only.</summary>
     public string? Schedule { get; init; }
 
+    /// <summary>Contexts of every job of the workflow.</summary>
     public IReadOnlyList<string> Contexts { get; init; } = [];
+
+    /// <summary>Contexts of the profile-scoped jobs only; <c>{profile}</c> is replaced (<c>aws-deploy-{profile}</c>).</summary>
+    public IReadOnlyList<string> ProfileContexts { get; init; } = [];
+
+    /// <summary>Contexts of the jobs that run once for all profiles (a shared image bake).</summary>
+    public IReadOnlyList<string> SharedContexts { get; init; } = [];
 
     /// <summary>Targets that wait for a person's approval (a <c>type: approval</c> job) before they run.</summary>
     public IReadOnlyList<string> ApprovalBefore { get; init; } = [];
+
+    /// <summary>The profiles whose jobs wait for that approval; null: every profile.</summary>
+    public IReadOnlySet<string>? ApprovalProfiles { get; init; }
+
+    /// <summary>
+    /// Profiles run one after the other, in the order given: a profile's first jobs require the previous profile's
+    /// last ones, so a later environment starts only after an earlier one finished (was verified).
+    /// </summary>
+    public bool Promote { get; init; }
+
+    /// <summary>The workflow runs only when each pipeline parameter equals its value (CircleCI <c>when</c>).</summary>
+    public IReadOnlyList<(string Parameter, string Value)> WhenParameters { get; init; } = [];
 }
+
+/// <summary>A pipeline parameter (a string, empty by default) that starts workflows from CircleCI's UI or API.</summary>
+public sealed record CircleCiParameter(string Name, string Description);
 
 /// <summary>The CircleCI declaration of a build: generated into .circleci/config.yml from the same target graph.</summary>
 public sealed record CircleCiPipeline
@@ -59,6 +81,8 @@ public sealed record CircleCiPipeline
     public IReadOnlySet<string> ProfileScoped { get; init; } = new HashSet<string>();
 
     public required IReadOnlyList<CircleCiWorkflow> Workflows { get; init; }
+
+    public IReadOnlyList<CircleCiParameter> Parameters { get; init; } = [];
 
     /// <summary>Which context holds each secret's environment variable, for the header that documents them.</summary>
     public IReadOnlyDictionary<string, string> SecretContexts { get; init; } = new Dictionary<string, string>();

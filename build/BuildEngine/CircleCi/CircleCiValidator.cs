@@ -2,15 +2,19 @@ namespace BuildEngine.CircleCi;
 
 /// <summary>
 /// Checks a schema cannot make, enforced on the generator's own output: every requires names a job of the same
-/// workflow, workflows have no cycles, every invoked job is defined, approval jobs exist only inline.
+/// workflow, workflows have no cycles, every invoked job is defined, approval jobs exist only inline, every
+/// pipeline parameter a workflow's condition names is declared.
 /// </summary>
 public static class CircleCiValidator
 {
     public static void Validate(CircleCiConfig config)
     {
         var defined = config.Jobs.Select(j => j.Name).ToHashSet(StringComparer.Ordinal);
+        var parameters = config.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var workflow in config.Workflows)
         {
+            foreach (var (parameter, _) in workflow.Declaration.WhenParameters.Where(w => !parameters.Contains(w.Parameter)))
+                throw new CircleCiConfigException($"Workflow '{workflow.Name}' runs when pipeline parameter '{parameter}' has a value, but no such parameter is declared.");
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var job in workflow.Jobs)
             {

@@ -11,12 +11,16 @@ public static class CircleCiWriter
 {
     public static string Write(CircleCiConfig config)
     {
-        var document = new Dictionary<string, object?>
+        var document = new Dictionary<string, object?> { ["version"] = 2.1 };
+        if (config.Parameters.Count > 0)
         {
-            ["version"] = 2.1,
-            ["jobs"] = config.Jobs.ToDictionary(j => j.Name, j => (object?)j.Definition),
-            ["workflows"] = config.Workflows.ToDictionary(w => w.Name, w => (object?)Workflow(w)),
-        };
+            document["parameters"] = config.Parameters.ToDictionary(p => p.Name, p => (object?)new Dictionary<string, object?>
+            {
+                ["type"] = "string", ["default"] = "", ["description"] = p.Description,
+            });
+        }
+        document["jobs"] = config.Jobs.ToDictionary(j => j.Name, j => (object?)j.Definition);
+        document["workflows"] = config.Workflows.ToDictionary(w => w.Name, w => (object?)Workflow(w));
         var serializer = new SerializerBuilder()
             .WithIndentedSequences()
             .WithQuotingNecessaryStrings()
@@ -34,6 +38,11 @@ public static class CircleCiWriter
     {
         var declaration = workflow.Declaration;
         var result = new Dictionary<string, object?>();
+        var conditions = declaration.WhenParameters
+            .Select(w => (object)new Dictionary<string, object?> { ["equal"] = new List<object> { w.Value, $"<< pipeline.parameters.{w.Parameter} >>" } })
+            .ToList();
+        if (conditions.Count == 1) result["when"] = conditions[0];
+        else if (conditions.Count > 1) result["when"] = new Dictionary<string, object?> { ["and"] = conditions };
         if (declaration.Schedule is not null)
         {
             result["triggers"] = new List<object>

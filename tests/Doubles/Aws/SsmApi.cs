@@ -11,6 +11,21 @@ public sealed class SsmApi
 {
     public ConcurrentDictionary<string, FakeParameter> Parameters { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every stored version of each parameter, oldest first (SSM keeps the newest 100).</summary>
+    public ConcurrentDictionary<string, List<FakeParameter>> Versions { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Stores a version, as a put that passed validation does.</summary>
+    public void Store(FakeParameter parameter)
+    {
+        Parameters[parameter.Name] = parameter;
+        var versions = Versions.GetOrAdd(parameter.Name, _ => []);
+        lock (versions)
+        {
+            versions.Add(parameter);
+            if (versions.Count > 100) versions.RemoveAt(0);
+        }
+    }
+
     /// <summary>
     /// AWS validates aws:ec2:image values asynchronously: a put answers 200 with the new version, and reads show the
     /// old value until validation ends (after this many reads), or forever when validation fails.
@@ -29,6 +44,8 @@ public sealed class SsmApi
             "PutParameter" => Put(request),
             "GetParameter" => Get(request),
             "GetParametersByPath" => GetByPath(request),
+            "GetParameterHistory" => History(request),
+            "DeleteParameter" => Delete(request),
             _ => Error(400, "InvalidAction", $"Unknown action {action}"),
         };
     }
@@ -45,7 +62,7 @@ public sealed class SsmApi
         if (stored.DataType == "aws:ec2:image" && (ValidationReads > 0 || ValidationFails))
             _validating[name] = (stored, ValidationFails ? int.MaxValue : ValidationReads);
         else
-            Parameters[name] = stored;
+            Store(stored);
         return Json(new JsonObject { ["Version"] = version, ["Tier"] = "Standard" });
     }
 
@@ -54,7 +71,7 @@ public sealed class SsmApi
         var name = (string)request["Name"]!;
         if (_validating.TryGetValue(name, out var pending))
         {
-            if (pending.ReadsLeft <= 1) { Parameters[name] = pending.Parameter; _validating.TryRemove(name, out _); }
+            if (pending.ReadsLeft <= 1) { Store(pending.Parameter); _validating.TryRemove(name, out _); }
             else if (pending.ReadsLeft != int.MaxValue) _validating[name] = pending with { ReadsLeft = pending.ReadsLeft - 1 };
         }
         return Parameters.TryGetValue(name, out var parameter)
@@ -71,6 +88,24 @@ public sealed class SsmApi
             .OrderBy(p => p.Name)
             .Select(p => (JsonNode)ToJson(p));
         return Json(new JsonObject { ["Parameters"] = new JsonArray([.. matching]) });
+    }
+
+    private ServerResponse History(JsonObject request)
+    {
+        var name = (string)request["Name"]!;
+        if (!Versions.TryGetValue(name, out var versions))
+            return Error(400, "ParameterNotFound", $"Parameter {name} not found.");
+        List<FakeParameter> copy;
+        lock (versions) copy = [.. versions];
+        var items = copy.Select(p => { var json = ToJson(p); json["Description"] = p.Description; return (JsonNode)json; });
+        return Json(new JsonObject { ["Parameters"] = new JsonArray([.. items]) });
+    }
+
+    private ServerResponse Delete(JsonObject request)
+    {
+        var name = (string)request["Name"]!;
+        Versions.TryRemove(name, out _);
+        return Parameters.TryRemove(name, out _) ? Json(new JsonObject()) : Error(400, "ParameterNotFound", $"Parameter {name} not found.");
     }
 
     private static JsonObject ToJson(FakeParameter parameter) => new()

@@ -32,7 +32,7 @@ while (( $# > 0 )); do
   shift
 done
 $machine_readable || { echo "packer-double: expected -machine-readable" >&2; exit 64; }
-for required in region manifest_path inputs_hash git_commit environment project; do
+for required in region manifest_path inputs_hash git_commit project; do
   [[ -n "${vars[$required]:-}" ]] || { echo "packer-double: missing -var $required" >&2; exit 64; }
 done
 [[ "${vars[inputs_hash]}" =~ ^[0-9a-f]{64}$ ]] || { echo "packer-double: inputs_hash is not a sha256" >&2; exit 64; }

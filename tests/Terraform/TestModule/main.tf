@@ -20,6 +20,12 @@ resource "terraform_data" "web" {
   }
 }
 
+# Replaced when the AMI changes, as infra/'s instance is.
+resource "terraform_data" "image" {
+  input            = var.ami_id != "" ? var.ami_id : "ami-0000000000000000e"
+  triggers_replace = var.ami_id
+}
+
 resource "terraform_data" "address" {
   input = "127.0.0.${length(var.environment)}"
 }

@@ -19,8 +19,13 @@ output "ssh_user" {
 }
 
 output "ami_id" {
-  description = "Stands in for the AMI the instance runs."
-  value       = "ami-0123456789abcdef0"
+  description = "The AMI the plan deployed (infra/ falls back to the verified image in SSM, which this module cannot read)."
+  value       = terraform_data.image.output
+}
+
+output "url" {
+  description = "Stands in for the web server's address."
+  value       = "http://${terraform_data.address.output}/"
 }
 
 output "admin_password" {
