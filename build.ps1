@@ -8,7 +8,7 @@ $RootDirectory = $PSScriptRoot
 $TempDirectory = Join-Path $RootDirectory '.nuke/temp'
 $BinDirectory = Join-Path $TempDirectory 'build-bin'
 $StampFile = Join-Path $BinDirectory '.inputs-stamp'
-$DotnetPathFile = Join-Path $TempDirectory 'dotnet-path'
+$DotnetPathFile = Join-Path $BinDirectory '.dotnet-path'
 $BuildProjectFile = Join-Path $RootDirectory 'build/_build.csproj'
 $DotnetInstallDirectory = Join-Path $TempDirectory 'dotnet-win'
 $DotnetInstallUrl = 'https://dot.net/v1/dotnet-install.ps1'
@@ -17,19 +17,46 @@ $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 $env:DOTNET_SKIP_FIRST_TIME_EXPERIENCE = '1'
 
-function Test-InputsChanged {
-    if (-not (Test-Path $StampFile)) { return $true }
-    # -Force: on Linux and macOS a dot file is hidden, and Get-Item refuses hidden items without it.
-    $stamp = (Get-Item -Force $StampFile).LastWriteTimeUtc
-    $buildDirectory = Join-Path $RootDirectory 'build'
-    # Files only: a directory's time changes when the compile creates bin/ or obj/ inside it.
-    $inputs = Get-ChildItem -Path $buildDirectory -Recurse -Force -File |
-        Where-Object { $_.FullName -notmatch '[\\/](bin|obj)([\\/]|$)' -and $_.FullName -notmatch '[\\/]build[\\/]Properties([\\/]|$)' }
-    foreach ($name in 'global.json', 'Directory.Build.props', 'Directory.Build.targets', 'Directory.Packages.props', 'NuGet.config') {
-        $file = Join-Path $RootDirectory $name
-        if (Test-Path $file) { $inputs += Get-Item $file }
+# What the compiled build depends on, by content (a fresh checkout has new file times, not new sources): the files
+# under build/ that feed the compile (not bin/, obj/, the generated launch profiles) and the SDK and package
+# settings. The same hash as build.sh computes (sha256sum's lines, hashed), so either script can use the other's build.
+function Get-InputsHash {
+    $paths = [System.Collections.Generic.List[string]]::new()
+    # -Force: on Linux and macOS dot files are hidden, and PowerShell skips hidden items without it.
+    foreach ($file in Get-ChildItem -Path (Join-Path $RootDirectory 'build') -Recurse -Force -File) {
+        $relative = [System.IO.Path]::GetRelativePath($RootDirectory, $file.FullName).Replace('\', '/')
+        if ($relative -notmatch '(^|/)(bin|obj)/' -and -not $relative.StartsWith('build/Properties/')) { $paths.Add($relative) }
     }
-    return [bool]($inputs | Where-Object { $_.LastWriteTimeUtc -gt $stamp } | Select-Object -First 1)
+    foreach ($name in 'global.json', 'Directory.Build.props', 'Directory.Build.targets', 'Directory.Packages.props', 'NuGet.config', 'nuget.config') {
+        if (Test-Path -LiteralPath (Join-Path $RootDirectory $name) -PathType Leaf) { $paths.Add($name) }
+    }
+    $paths.Sort([System.StringComparer]::Ordinal)
+    $lines = [System.Text.StringBuilder]::new()
+    foreach ($path in $paths) {
+        $hash = (Get-FileHash -Algorithm SHA256 -LiteralPath (Join-Path $RootDirectory $path)).Hash.ToLowerInvariant()
+        [void]$lines.Append("$hash  $path`n")
+    }
+    $bytes = [System.Text.Encoding]::UTF8.GetBytes($lines.ToString())
+    return [System.Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData($bytes)).ToLowerInvariant()
+}
+
+# The compiled build's files and sizes: a cache restored or copied only in part does not match.
+function Get-CompiledManifest {
+    if (-not (Test-Path $BinDirectory)) { return '' }
+    $entries = [System.Collections.Generic.List[string]]::new()
+    foreach ($file in Get-ChildItem -Path $BinDirectory -Recurse -Force -File) {
+        if ($file.Name -in '.inputs-stamp', '.dotnet-path') { continue }
+        $entries.Add(([System.IO.Path]::GetRelativePath($BinDirectory, $file.FullName).Replace('\', '/')) + ' ' + $file.Length)
+    }
+    $entries.Sort([System.StringComparer]::Ordinal)
+    return ($entries -join "`n")
+}
+
+function Test-StampIsCurrent([string]$InputsHash) {
+    if (-not (Test-Path -LiteralPath $StampFile)) { return $false }
+    $stamp = @(Get-Content -LiteralPath $StampFile)
+    if ($stamp.Count -eq 0 -or $stamp[0] -ne $InputsHash) { return $false }
+    return (($stamp | Select-Object -Skip 1) -join "`n") -eq (Get-CompiledManifest)
 }
 
 function Get-RequiredSdk {
@@ -58,10 +85,21 @@ function Find-Dotnet {
     return $null
 }
 
-if (-not (Test-InputsChanged) -and (Test-Path $DotnetPathFile)) {
-    $dotnet = (Get-Content $DotnetPathFile -Raw).Trim()
-    & $dotnet (Join-Path $BinDirectory '_build.dll') @args
-    exit $LASTEXITCODE
+# A build run is short: let hot methods (the plan reader) reach optimized code without the 100 ms start-up delay.
+$env:DOTNET_TC_CallCountingDelayMs = '0'
+
+if ($args.Count -eq 1 -and $args[0] -eq '--build-inputs-hash') {
+    Get-InputsHash
+    exit 0
+}
+
+$InputsHash = Get-InputsHash
+if ((Test-Path -LiteralPath $DotnetPathFile) -and (Test-StampIsCurrent $InputsHash)) {
+    $dotnet = (Get-Content -LiteralPath $DotnetPathFile -Raw).Trim()
+    if (Test-Path -LiteralPath $dotnet) {
+        & $dotnet (Join-Path $BinDirectory '_build.dll') @args
+        exit $LASTEXITCODE
+    }
 }
 
 New-Item -ItemType Directory -Force -Path $BinDirectory | Out-Null
@@ -77,10 +115,11 @@ if (-not $dotnet) {
     if (-not $dotnet) { Write-Error 'build.ps1: the installed .NET SDK does not satisfy global.json'; exit 1 }
 }
 
-if (Test-InputsChanged) {
-    Write-Host 'build.ps1: compiling build/ (its sources changed)'
-    $next = "$StampFile.next"
-    Set-Content -Path $next -Value ''
+if (-not (Test-StampIsCurrent $InputsHash)) {
+    Write-Host 'build.ps1: compiling build/ (its sources changed, or no complete compiled build matches them)'
+    # A clean output: an interrupted compile leaves no stamp, and a damaged file from a partial cache restore is replaced.
+    Remove-Item -Recurse -Force -LiteralPath $BinDirectory
+    New-Item -ItemType Directory -Force -Path $BinDirectory | Out-Null
     $log = Join-Path $TempDirectory 'compile.log'
     & $dotnet build $BuildProjectFile --configuration Release --output $BinDirectory --nologo --verbosity quiet -tl:off *> $log
     if ($LASTEXITCODE -ne 0) {
@@ -88,7 +127,9 @@ if (Test-InputsChanged) {
         Write-Error 'build.ps1: compiling build/ failed (full output: .nuke/temp/compile.log)'
         exit 1
     }
-    Move-Item -Force $next $StampFile
+    $next = Join-Path $TempDirectory 'inputs-stamp.next'
+    Set-Content -LiteralPath $next -Value (@($InputsHash) + @((Get-CompiledManifest) -split "`n" | Where-Object { $_ }))
+    Move-Item -Force -LiteralPath $next -Destination $StampFile
 }
 Set-Content -Path $DotnetPathFile -Value $dotnet
 

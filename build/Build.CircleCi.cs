@@ -21,9 +21,13 @@ partial class Build
             ["TF_PLUGIN_CACHE_DIR"] = "/root/.terraform.d/plugin-cache",
             ["TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE"] = "false",
         },
+        // The compiled build, keyed on the hash of its inputs (content, not file times): a job whose build/ did not
+        // change runs its target at once. Only a job that misses compiles, downloading its packages; no job restores
+        // the package cache (436 MB) for a build that is already compiled (23 MB).
+        CacheKeyCommands = ["mkdir -p .nuke/temp && ./build.sh --build-inputs-hash > .nuke/temp/build-inputs-hash"],
         Caches =
         [
-            new("nuget-v1-{{ checksum \"build/_build.csproj\" }}-{{ checksum \"build/BuildEngine/BuildEngine.csproj\" }}", ["/root/.nuget/packages"]),
+            new("build-bin-v1-{{ arch }}-{{ checksum \".nuke/temp/build-inputs-hash\" }}", [".nuke/temp/build-bin"]),
             new("tools-v1-{{ checksum \".nuke/tools.json\" }}", [".nuke/temp/tools"]),
             new("terraform-providers-v1-{{ checksum \"infra/.terraform.lock.hcl\" }}", ["/root/.terraform.d/plugin-cache"]),
         ],

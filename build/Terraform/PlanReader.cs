@@ -33,33 +33,49 @@ public static class PlanReader
         {
             var state = new JsonReaderState(new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
             var length = 0;
-            var final = false;
+            var position = 0;
             long offset = 0;
             while (true)
             {
                 if (length == buffer.Length)
                     buffer = Grow(buffer, length);
                 var read = utf8.Read(buffer, length, buffer.Length - length);
-                final = read == 0;
+                var final = read == 0;
                 length += read;
                 if (final && length == 0 && offset == 0)
                     throw new PlanParseException($"{source} is not a Terraform plan: the file is empty; expected the output of 'terraform show -json <planfile>'.");
 
-                var reader = new Utf8JsonReader(buffer.AsSpan(0, length), final, state);
-                try
+                while (true)
                 {
-                    while (reader.Read())
-                        visitor.Visit(ref reader);
+                    var reader = new Utf8JsonReader(buffer.AsSpan(position, length - position), final, state);
+                    var skip = false;
+                    try
+                    {
+                        while (reader.Read())
+                        {
+                            visitor.Visit(ref reader);
+                            if (visitor.TakeSkipRequest()) { skip = true; break; }
+                        }
+                    }
+                    catch (JsonException e)
+                    {
+                        throw new PlanParseException($"{source} is not valid JSON (near byte {offset + position + reader.BytesConsumed}: {FirstSentence(e.Message)}); expected the output of 'terraform show -json <planfile>'.");
+                    }
+                    state = reader.CurrentState;
+                    position += (int)reader.BytesConsumed;
+                    if (!skip)
+                        break;
+                    var resumeAt = SkipInBuffer(buffer, position, length);
+                    if (resumeAt >= 0)
+                    {
+                        position = resumeAt;
+                        continue;
+                    }
+                    Compact(buffer, ref position, ref length, ref offset);
+                    offset += SkipPastBuffer(utf8, buffer, ref length, out var ended);
+                    final = ended;
                 }
-                catch (JsonException e)
-                {
-                    throw new PlanParseException($"{source} is not valid JSON (near byte {offset + reader.BytesConsumed}: {FirstSentence(e.Message)}); expected the output of 'terraform show -json <planfile>'.");
-                }
-                state = reader.CurrentState;
-                var consumed = (int)reader.BytesConsumed;
-                offset += consumed;
-                buffer.AsSpan(consumed, length - consumed).CopyTo(buffer);
-                length -= consumed;
+                Compact(buffer, ref position, ref length, ref offset);
                 if (final)
                     break;
             }
@@ -69,6 +85,83 @@ public static class PlanReader
         {
             throw new PlanParseException($"{source} is not valid UTF-16 text; expected the output of 'terraform show -json <planfile>'.");
         }
+    }
+
+    /// <summary>
+    /// Right after a property name whose value the summary does not need: an object or array there (most of a plan:
+    /// before, after, prior_state, configuration) is skipped without tokenizing. When it ends inside the buffer, its
+    /// last bytes become the placeholder the reader resumes at (<c>0</c>, after the colon if still unread); returns
+    /// that position. Returns the position unchanged for a scalar or a value that starts past the buffer (read as
+    /// usual), and -1 for a value that goes on past the buffer.
+    /// </summary>
+    private static int SkipInBuffer(byte[] buffer, int position, int length)
+    {
+        var start = ValueStart(buffer, position, length, out var colonPending);
+        if (start < 0)
+            return position;
+        var skipper = new JsonValueSkipper();
+        var size = skipper.Advance(buffer.AsSpan(start, length - start));
+        if (size < 0)
+            return -1;
+        var end = start + size;
+        buffer[end - 1] = (byte)'0';
+        if (!colonPending)
+            return end - 1;
+        buffer[end - 2] = (byte)':';
+        return end - 2;
+    }
+
+    /// <summary>Where an object or array value starts after a property name, or -1 when it is anything else.</summary>
+    private static int ValueStart(byte[] buffer, int position, int length, out bool colonPending)
+    {
+        colonPending = false;
+        var start = position;
+        while (start < length && buffer[start] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)':')
+            colonPending |= buffer[start++] == (byte)':';
+        return start < length && buffer[start] is (byte)'{' or (byte)'[' ? start : -1;
+    }
+
+    /// <summary>
+    /// The buffer starts right after a property name whose object or array value goes on past it: streams past the
+    /// value and leaves what preceded it, a <c>0</c> in its place, and what follows. Returns the bytes that went unread.
+    /// </summary>
+    private static long SkipPastBuffer(Stream utf8, byte[] buffer, ref int length, out bool ended)
+    {
+        ended = false;
+        var start = ValueStart(buffer, 0, length, out _);
+        var skipper = new JsonValueSkipper();
+        skipper.Advance(buffer.AsSpan(start, length - start));
+        long skipped = length - start;
+        length = start;
+        while (true)
+        {
+            var read = utf8.Read(buffer, length, buffer.Length - length);
+            if (read == 0)
+            {
+                ended = true; // truncated: the reader then reports a plan that ends in the middle
+                return skipped;
+            }
+            var size = skipper.Advance(buffer.AsSpan(length, read));
+            if (size >= 0)
+            {
+                skipped += size;
+                var end = length + size;
+                buffer[start] = (byte)'0';
+                buffer.AsSpan(end, length + read - end).CopyTo(buffer.AsSpan(start + 1));
+                length = start + 1 + (length + read - end);
+                return skipped;
+            }
+            skipped += read;
+        }
+    }
+
+    /// <summary>Moves what the reader has not consumed to the front of the buffer.</summary>
+    private static void Compact(byte[] buffer, ref int position, ref int length, ref long offset)
+    {
+        buffer.AsSpan(position, length - position).CopyTo(buffer);
+        length -= position;
+        offset += position;
+        position = 0;
     }
 
     /// <summary>A single token (a long string) larger than the buffer: double it.</summary>

@@ -57,6 +57,7 @@ internal sealed class PlanVisitor(string source)
 
             case JsonTokenType.PropertyName:
                 if (_depth <= TrackedDepth) _names[_depth] = Classify(ref reader);
+                _skipRequested = !IsNeeded();
                 if (_depth == 1 && _names[1] is Name.ResourceChanges or Name.OutputChanges or Name.PlannedValues)
                     _looksLikePlan = true;
                 if (_depth == 2 && _names[1] == Name.OutputChanges)
@@ -78,6 +79,27 @@ internal sealed class PlanVisitor(string source)
     }
 
     private bool InEntryList => _names[1] is Name.ResourceChanges or Name.ResourceDrift;
+
+    private bool _skipRequested;
+
+    /// <summary>Whether the property just read has a value the summary never reads (the reader may skip it); asked once.</summary>
+    public bool TakeSkipRequest()
+    {
+        var requested = _skipRequested;
+        _skipRequested = false;
+        return requested;
+    }
+
+    /// <summary>Whether the value of the property just read feeds the summary (before, after, prior_state… do not).</summary>
+    private bool IsNeeded() => _depth switch
+    {
+        1 => _names[1] is Name.FormatVersion or Name.TerraformVersion or Name.ResourceChanges or Name.ResourceDrift or Name.OutputChanges,
+        2 => _names[1] == Name.OutputChanges,
+        3 when InEntryList => _names[3] is Name.Address or Name.Mode or Name.Type or Name.ResourceName or Name.Index or Name.ModuleAddress or Name.Change,
+        3 => _names[1] == Name.OutputChanges && _names[3] == Name.Actions,
+        4 => InEntryList && _names[3] == Name.Change && _names[4] == Name.Actions,
+        _ => true,
+    };
 
     private void OnValue(ref Utf8JsonReader reader)
     {

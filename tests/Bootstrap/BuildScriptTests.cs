@@ -40,7 +40,7 @@ public sealed class BuildScriptTests(RepositoryCopy repository) : IClassFixture<
         {
             var run = await repository.RunAsync(["Explode", "--plan-json", Path.Combine(PipelineRun.SharedDirectory, "fixtures", "terraform-plan", "snyk_plan.json")]);
             Assert.Contains("compiling build/", run.StandardError);
-            Assert.Equal(1, run.ExitCode);
+            Assert.True(run.ExitCode == 1, run.StandardOutput + run.StandardError);
             Assert.Contains("Explode failed: boom for the test", run.StandardOutput);
             Tests.Engine.Expect.Matches(@"SummarizePlan\s+Succeeded", run.StandardOutput);
             Tests.Engine.Expect.Matches(@"Explode\s+Failed", run.StandardOutput);
@@ -54,5 +54,66 @@ public sealed class BuildScriptTests(RepositoryCopy repository) : IClassFixture<
         var afterDelete = await repository.RunAsync(["Explode"]);
         Assert.Contains("compiling build/", afterDelete.StandardError);
         Assert.Equal(2, afterDelete.ExitCode);
+    }
+
+    [Fact]
+    public async Task Content_not_file_times_decides_and_a_damaged_compiled_build_is_rebuilt()
+    {
+        await repository.RunAsync(["--plan"]);
+        var bin = Path.Combine(repository.Root, ".nuke", "temp", "build-bin");
+        async Task<bool> CompilesAsync()
+        {
+            var run = await repository.RunAsync(["--plan"]);
+            Assert.True(run.ExitCode == 0, run.StandardOutput + run.StandardError);
+            return run.StandardError.Contains("compiling build/");
+        }
+
+        // A fresh checkout: the same sources with new file times (and no compile outputs of its own).
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(repository.Root, "build"), "*", SearchOption.AllDirectories)
+                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}")))
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddSeconds(-30));
+        Assert.False(await CompilesAsync());
+
+        var source = Path.Combine(repository.Root, "build", "Build.cs");
+        var original = await File.ReadAllTextAsync(source);
+        await File.WriteAllTextAsync(source, original + " ");
+        Assert.True(await CompilesAsync());
+        Assert.False(await CompilesAsync());
+        await File.WriteAllTextAsync(source, original);
+        Assert.True(await CompilesAsync());
+
+        // A cache restored in part: a truncated or missing file is found and the build compiled again.
+        await using (var stream = File.OpenWrite(Path.Combine(bin, "BuildEngine.dll"))) stream.SetLength(100);
+        Assert.True(await CompilesAsync());
+        File.Delete(Path.Combine(bin, "_build.deps.json"));
+        Assert.True(await CompilesAsync());
+        File.Delete(Path.Combine(bin, ".inputs-stamp"));
+        Assert.True(await CompilesAsync());
+        Assert.False(await CompilesAsync());
+    }
+
+    [Fact]
+    public async Task The_inputs_hash_changes_when_and_only_when_the_builds_inputs_change()
+    {
+        async Task<string> HashAsync()
+        {
+            var run = await repository.RunAsync(["--build-inputs-hash"]);
+            Assert.Equal(0, run.ExitCode);
+            Assert.Matches("^[0-9a-f]{64}$", run.StandardOutput.Trim());
+            return run.StandardOutput.Trim();
+        }
+        var before = await HashAsync();
+
+        File.SetLastWriteTimeUtc(Path.Combine(repository.Root, "build", "Build.cs"), DateTime.UtcNow.AddHours(1));
+        Directory.CreateDirectory(Path.Combine(repository.Root, "build", "obj"));
+        await File.WriteAllTextAsync(Path.Combine(repository.Root, "build", "obj", "noise.txt"), "compile output");
+        Assert.Equal(before, await HashAsync());
+
+        var settings = Path.Combine(repository.Root, "global.json");
+        var original = await File.ReadAllTextAsync(settings);
+        await File.WriteAllTextAsync(settings, original + "\n");
+        Assert.NotEqual(before, await HashAsync());
+        await File.WriteAllTextAsync(settings, original);
+        Assert.Equal(before, await HashAsync());
     }
 }

@@ -68,6 +68,24 @@ public sealed class CircleCiConfigTests
     }
 
     [Fact]
+    public void Every_job_restores_the_compiled_build_keyed_on_its_inputs_hash_and_no_package_cache()
+    {
+        using var document = JsonDocument.Parse(YamlJson.Convert(Committed)!.ToJsonString());
+        const string key = "build-bin-v1-{{ arch }}-{{ checksum \".nuke/temp/build-inputs-hash\" }}";
+        foreach (var job in document.RootElement.GetProperty("jobs").EnumerateObject())
+        {
+            var steps = job.Value.GetProperty("steps").EnumerateArray().Select(s => s.ValueKind == JsonValueKind.String ? s.GetString()! : s.EnumerateObject().Single().Name + ":" + s.EnumerateObject().Single().Value.ToString()).ToList();
+            var hash = steps.FindIndex(s => s.StartsWith("run:") && s.Contains("--build-inputs-hash"));
+            var restore = steps.FindIndex(s => s.StartsWith("restore_cache:") && s.Contains("build-bin-v1-"));
+            var target = steps.FindIndex(s => s.StartsWith("run:") && s.Contains($"./build.sh {job.Name} --skip"));
+            var save = steps.FindIndex(s => s.StartsWith("save_cache:") && s.Contains("build-bin-v1-") && s.Contains(".nuke/temp/build-bin"));
+            Assert.True(hash >= 0 && hash < restore && restore < target && target < save, $"{job.Name}: {string.Join(" | ", steps)}");
+            Assert.DoesNotContain(steps, s => s.Contains(".nuget/packages"));
+        }
+        Assert.Contains(key, Committed);
+    }
+
+    [Fact]
     public void Secrets_appear_as_documented_names_never_as_values()
     {
         Assert.Contains("SSH_PRIVATE_KEY: secret for --ssh-private-key", Committed);
@@ -153,6 +171,7 @@ public sealed class CircleCiConfigTests
         protected override CircleCiPipeline CircleCi => new()
         {
             Image = "cimg/base:2024.01",
+            CacheKeyCommands = ["./make-key > key.txt"],
             Caches = [new("deps-{{ checksum \"lock\" }}", ["~/.cache"])],
             Artifacts = ["out/report-{profile}.txt", "build.log"],
             ProfileScoped = new HashSet<string> { nameof(Deploy) },

@@ -29,6 +29,8 @@ internal static class CircleCiJobs
                 ["steps"] = new List<object> { new Dictionary<string, object?> { ["attach_workspace"] = new Dictionary<string, object?> { ["at"] = "." } } },
             },
         });
+        foreach (var command in pipeline.CacheKeyCommands)
+            steps.Add(Step("run", new Dictionary<string, object?> { ["name"] = $"Cache key: {FirstLine(command)}", ["command"] = command }));
         foreach (var cache in pipeline.Caches)
             steps.Add(Step("restore_cache", new Dictionary<string, object?> { ["keys"] = new List<object> { cache.Key } }));
         foreach (var command in settings.Setup)

@@ -72,6 +72,9 @@ public sealed record CircleCiPipeline
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<CircleCiCache> Caches { get; init; } = [];
 
+    /// <summary>Commands run before the caches are restored: they write the files cache keys take checksums of.</summary>
+    public IReadOnlyList<string> CacheKeyCommands { get; init; } = [];
+
     /// <summary>Files people read (summaries, logs) stored as artifacts after every job; never secrets.</summary>
     public IReadOnlyList<string> Artifacts { get; init; } = [];
 

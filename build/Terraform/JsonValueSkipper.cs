@@ -1,0 +1,74 @@
+using System.Buffers;
+
+namespace Pipeline.Terraform;
+
+/// <summary>
+/// Finds the end of a JSON object or array without tokenizing it: vectorized searches for the few bytes that matter
+/// (brackets and quotes outside strings; inside a string only its closing quote, an escaped quote being one preceded
+/// by an odd number of backslashes). It keeps its place across chunks, so a value larger than any buffer is skipped
+/// as it streams past. The input is trusted to be JSON that Terraform wrote; what is skipped is never validated.
+/// </summary>
+internal struct JsonValueSkipper
+{
+    private static readonly SearchValues<byte> Structural = SearchValues.Create("{}[]\""u8);
+
+    private int _depth;
+    private bool _inString;
+
+    /// <summary>Backslashes that ended the previous chunk inside a string (they may escape this chunk's first quote).</summary>
+    private int _carriedBackslashes;
+
+    /// <summary>Feeds the next chunk: the number of bytes up to and including the value's closing bracket, or -1 when it goes on.</summary>
+    public int Advance(ReadOnlySpan<byte> chunk)
+    {
+        var position = 0;
+        while (position < chunk.Length)
+        {
+            if (_inString)
+            {
+                var quote = chunk[position..].IndexOf((byte)'"');
+                if (quote < 0)
+                {
+                    Carry(chunk, position);
+                    return -1;
+                }
+                position += quote;
+                if (PrecedingBackslashes(chunk, position) % 2 == 0)
+                    _inString = false;
+                _carriedBackslashes = 0;
+                position++;
+                continue;
+            }
+            var found = chunk[position..].IndexOfAny(Structural);
+            if (found < 0)
+                return -1;
+            position += found;
+            switch (chunk[position])
+            {
+                case (byte)'"': _inString = true; _carriedBackslashes = 0; break;
+                case (byte)'{' or (byte)'[': _depth++; break;
+                default:
+                    if (--_depth == 0) return position + 1;
+                    break;
+            }
+            position++;
+        }
+        return -1;
+    }
+
+    private readonly int PrecedingBackslashes(ReadOnlySpan<byte> chunk, int quote)
+    {
+        var count = 0;
+        for (var i = quote - 1; i >= 0 && chunk[i] == (byte)'\\'; i--)
+            count++;
+        return count == quote ? count + _carriedBackslashes : count;
+    }
+
+    private void Carry(ReadOnlySpan<byte> chunk, int from)
+    {
+        var trailing = 0;
+        for (var i = chunk.Length - 1; i >= from && chunk[i] == (byte)'\\'; i--)
+            trailing++;
+        _carriedBackslashes = trailing == chunk.Length - from ? _carriedBackslashes + trailing : trailing;
+    }
+}
