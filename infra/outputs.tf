@@ -15,7 +15,7 @@ output "public_dns" {
 
 output "url" {
   description = "Where the web server answers; SmokeTest reads <url>version.txt."
-  value       = "http://${aws_instance.web.public_dns}/"
+  value       = "http://${aws_instance.web.public_dns != "" ? aws_instance.web.public_dns : aws_instance.web.public_ip}/"
 }
 
 output "ssh_user" {
