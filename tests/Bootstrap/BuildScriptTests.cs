@@ -74,20 +74,16 @@ public sealed class BuildScriptTests(RepositoryCopy repository) : IClassFixture<
             File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddSeconds(-30));
         Assert.False(await CompilesAsync());
 
+        // One changed byte compiles, once.
         var source = Path.Combine(repository.Root, "build", "Build.cs");
-        var original = await File.ReadAllTextAsync(source);
-        await File.WriteAllTextAsync(source, original + " ");
+        await File.AppendAllTextAsync(source, " ");
         Assert.True(await CompilesAsync());
         Assert.False(await CompilesAsync());
-        await File.WriteAllTextAsync(source, original);
-        Assert.True(await CompilesAsync());
 
-        // A cache restored in part: a truncated or missing file is found and the build compiled again.
+        // A cache restored in part: a truncated file, or a missing one, is found and the build compiled again.
         await using (var stream = File.OpenWrite(Path.Combine(bin, "BuildEngine.dll"))) stream.SetLength(100);
         Assert.True(await CompilesAsync());
         File.Delete(Path.Combine(bin, "_build.deps.json"));
-        Assert.True(await CompilesAsync());
-        File.Delete(Path.Combine(bin, ".inputs-stamp"));
         Assert.True(await CompilesAsync());
         Assert.False(await CompilesAsync());
     }

@@ -14,47 +14,21 @@ public sealed class RealTerraformTests(MotoServer moto) : IClassFixture<MotoServ
 {
     private const string AdminPassword = "Adm1n-Pa55word-from-tfvars";
     private const string LockId = TestModule.StateBucket + "/dev/terraform.tfstate";
-    private readonly List<PipelineRun> _runs = [];
+    private readonly TerraformJobs _jobs = new(moto);
 
-    public async Task InitializeAsync()
-    {
-        RequiredPeer.Require(TestModule.TerraformInstalled, "terraform is not on PATH (every machine of this kind has Terraform 1.11)");
-        RequiredPeer.Require(MotoServer.IsInstalled, "moto_server is not installed (pip install 'moto[server]')");
-        await moto.ResetAsync();
-        await moto.CreateStateBackendAsync(TestModule.StateBucket, TestModule.LockTable);
-    }
+    public Task InitializeAsync() => _jobs.StartAsync();
 
     public Task DisposeAsync()
     {
-        foreach (var run in _runs) run.Dispose();
+        _jobs.Dispose();
         return Task.CompletedTask;
     }
 
-    /// <summary>A checkout of its own, as each CircleCI job has.</summary>
-    private PipelineRun Checkout()
-    {
-        var run = TestModule.CreateRun();
-        _runs.Add(run);
-        return run;
-    }
+    private PipelineRun Checkout() => _jobs.Checkout();
 
-    private Dictionary<string, string> Main(string commit, params (string Key, string Value)[] extra)
-    {
-        var environment = moto.Environment();
-        environment["CI"] = "true";
-        environment["CIRCLECI"] = "true";
-        environment["CIRCLE_SHA1"] = commit;
-        environment["CIRCLE_BRANCH"] = "main";
-        foreach (var (key, value) in extra) environment[key] = value;
-        return environment;
-    }
+    private Dictionary<string, string> Main(string commit, params (string Key, string Value)[] extra) => _jobs.Main(commit, extra);
 
-    private static async Task<RunOutcome> Succeeds(Task<RunOutcome> run)
-    {
-        var outcome = await run;
-        Assert.True(outcome.ExitCode == 0, outcome.Output);
-        return outcome;
-    }
+    private static Task<RunOutcome> Succeeds(Task<RunOutcome> run) => TerraformJobs.Succeeds(run);
 
     private async Task<PipelineRun> DeployAsync(string commit)
     {
@@ -92,8 +66,8 @@ public sealed class RealTerraformTests(MotoServer moto) : IClassFixture<MotoServ
         var environment = services.Environment(commit: "d15ea5e", branch: "feature/rotate");
         foreach (var (key, value) in moto.Environment()) environment[key] = value;
 
-        var plan = await Succeeds(Checkout().RunAsync(["TerraformPlan", "--skip"], environment));
-        var job = _runs[^1];
+        var job = Checkout();
+        var plan = await Succeeds(job.RunAsync(["TerraformPlan", "--skip"], environment));
 
         Assert.Contains("terraform_data.web", plan.Output);
         var planText = File.ReadAllText(job.Temp / "terraform" / "dev" / "plan.txt");

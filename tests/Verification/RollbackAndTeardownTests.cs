@@ -15,38 +15,19 @@ public sealed class RollbackAndTeardownTests(MotoServer moto) : IClassFixture<Mo
     private const string Older = "ami-0aaaaaaaaaaaaaaa1";
     private const string Newer = "ami-0bbbbbbbbbbbbbbb2";
     private const string Parameter = "/gitops-demo/dev/ami-id";
-    private readonly List<PipelineRun> _runs = [];
+    private readonly TerraformJobs _jobs = new(moto);
 
-    public async Task InitializeAsync()
-    {
-        RequiredPeer.Require(TestModule.TerraformInstalled && MotoServer.IsInstalled, "terraform or moto_server is missing");
-        await moto.ResetAsync();
-        await moto.CreateStateBackendAsync(TestModule.StateBucket, TestModule.LockTable);
-    }
+    public Task InitializeAsync() => _jobs.StartAsync();
 
     public Task DisposeAsync()
     {
-        foreach (var run in _runs) run.Dispose();
+        _jobs.Dispose();
         return Task.CompletedTask;
     }
 
-    private PipelineRun Checkout()
-    {
-        var run = TestModule.CreateRun();
-        _runs.Add(run);
-        return run;
-    }
+    private PipelineRun Checkout() => _jobs.Checkout();
 
-    private Dictionary<string, string> Main(string commit = "r011bac4")
-    {
-        var environment = moto.Environment();
-        environment["CI"] = "true";
-        environment["CIRCLECI"] = "true";
-        environment["CIRCLE_SHA1"] = commit;
-        environment["CIRCLE_BRANCH"] = "main";
-        environment["AWS_RETRY_BASE_DELAY_MS"] = "5";
-        return environment;
-    }
+    private Dictionary<string, string> Main(string commit = "r011bac4") => _jobs.Main(commit);
 
     private static RunOutcome Succeeded(RunOutcome outcome)
     {
