@@ -16,6 +16,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # A build run is short: let hot methods (the plan reader) reach optimized code without the 100 ms start-up delay.
 export DOTNET_TC_CallCountingDelayMs=0
 
+# sha256sum (GNU) or shasum (macOS): the same "<hash>  <path>" lines.
+if command -v sha256sum > /dev/null; then SHA256=(sha256sum); else SHA256=(shasum -a 256); fi
+
 # What the compiled build depends on, by content (a fresh checkout has new file times, not new sources): the files
 # under build/ that feed the compile (not bin/, obj/, the generated launch profiles) and the SDK and package settings.
 inputs_hash() {
@@ -24,12 +27,12 @@ inputs_hash() {
     for file in global.json Directory.Build.props Directory.Build.targets Directory.Packages.props NuGet.config nuget.config; do
       if [[ -f "$file" ]]; then echo "$file"; fi
     done
-  } | LC_ALL=C sort | tr '\n' '\0' | xargs -0 sha256sum | sha256sum | cut -c1-64)
+  } | LC_ALL=C sort | tr '\n' '\0' | xargs -0 "${SHA256[@]}" | "${SHA256[@]}" | cut -c1-64)
 }
 
 # The compiled build's files and sizes: a cache restored or copied only in part does not match.
 compiled_manifest() {
-  (cd "$BIN_DIRECTORY" && find . -type f ! -name .inputs-stamp ! -name .dotnet-path -printf '%P %s\n' | LC_ALL=C sort)
+  (cd "$BIN_DIRECTORY" && find . -type f ! -name .inputs-stamp ! -name .dotnet-path | LC_ALL=C sort | tr '\n' '\0' | xargs -0 wc -c)
 }
 
 # `./build.sh --build-inputs-hash` prints the hash (CI keys the compiled-build cache on it) and runs nothing.
