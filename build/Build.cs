@@ -106,6 +106,6 @@ partial class Build : BuildBase
         .Executes(InstallPinnedToolsAsync);
 
     Target PruneImages => _ => _
-        .Description("Deregister this pipeline's images beyond the newest --keep-images that no SSM parameter points to")
+        .Description("Deregister this pipeline's images beyond the newest --keep-images, keeping every environment's recent verified images")
         .Executes(PruneImagesAsync);
 }

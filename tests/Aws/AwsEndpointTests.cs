@@ -21,6 +21,7 @@ public sealed class AwsEndpointTests : IDisposable
     [Fact]
     public async Task A_web_server_that_is_not_AWS_fails_at_once_in_one_line_naming_endpoint_service_and_status()
     {
+        // No AWS peer at all here: the point is an endpoint that answers like a plain web server.
         var environment = new Dictionary<string, string>
         {
             ["AWS_ENDPOINT_URL"] = _webServer.Url, ["AWS_REGION"] = "eu-west-1",
@@ -39,6 +40,7 @@ public sealed class AwsEndpointTests : IDisposable
     [Fact]
     public async Task Host_keys_are_read_from_the_default_console_output_when_the_latest_is_refused()
     {
+        // Our EC2 server: moto's console output has no cloud-init host keys and never refuses Latest=true.
         using var aws = new AwsServer();
         var keyLine = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBmSPrmeDbnw+VDlLVZQ8w7lo4D2cZLHNlY2iwFW8ZKP";
         aws.Ec2.AddInstance(new FakeInstance("i-0xen000000000001", new InstanceObservation("running", "ok", "ok"))
