@@ -93,6 +93,15 @@ public sealed class PackerTargetTests : IDisposable
     }
 
     [Fact]
+    public async Task While_packer_waits_silently_for_the_AMI_the_build_prints_a_heartbeat_with_packers_last_line()
+    {
+        var outcome = await _run.RunAsync(["PackerBuild", "--skip"], BuildEnvironment(("PACKER_DOUBLE_SILENT", "2"), ("BUILD_HEARTBEAT_SECONDS", "0.5")));
+
+        Assert.True(outcome.ExitCode == 0, outcome.Output);
+        Expect.Matches(@"… PackerBuild still running after [\d.:]+( s)?; packer-double\.sh's last line, [\d.:]+( s)? ago: .*Waiting for AMI to become ready\.\.\.", outcome.Output);
+    }
+
+    [Fact]
     public async Task PackerBuild_is_skipped_and_the_image_reused_when_its_inputs_hash_exists()
     {
         var first = await _run.RunAsync(["PackerBuild", "--skip"], BuildEnvironment());
