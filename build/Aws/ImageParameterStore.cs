@@ -41,17 +41,7 @@ public sealed class ImageParameterStore(IAmazonSimpleSystemsManagement ssm, Resi
     private async Task ConfirmAsync(string name, string imageId, long version, TimeSpan timeout, CancellationToken cancellationToken)
     {
         Parameter? seen = null;
-        var polling = new ResiliencePipelineBuilder()
-            .AddTimeout(timeout)
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<NotStoredYet>(),
-                MaxRetryAttempts = int.MaxValue,
-                BackoffType = DelayBackoffType.Exponential,
-                Delay = TimeSpan.FromMilliseconds(200),
-                MaxDelay = TimeSpan.FromSeconds(5),
-            })
-            .Build();
+        var polling = AwsPolling.Until(timeout, TimeSpan.FromMilliseconds(200), maxDelay: TimeSpan.FromSeconds(5));
         try
         {
             await polling.ExecuteAsync(async token =>
@@ -63,20 +53,18 @@ public sealed class ImageParameterStore(IAmazonSimpleSystemsManagement ssm, Resi
                 }
                 catch (ParameterNotFoundException)
                 {
-                    throw new NotStoredYet();
+                    throw new NotYetException();
                 }
                 if (seen?.Value != imageId || (seen.Version ?? 0) < version)
-                    throw new NotStoredYet();
+                    throw new NotYetException();
             }, cancellationToken);
         }
-        catch (Exception e) when (e is TimeoutRejectedException or NotStoredYet)
+        catch (Exception e) when (e is TimeoutRejectedException or NotYetException)
         {
             var now = seen is null ? "nothing" : $"{seen.Value} (version {seen.Version})";
             throw new InvalidOperationException($"SSM parameter {name}: writing {imageId} (version {version}) was not confirmed within {timeout.TotalSeconds:0} s; it still holds {now}. AWS validates aws:ec2:image asynchronously: is {imageId} available in this region and account?");
         }
     }
-
-    private sealed class NotStoredYet : Exception;
 
     /// <summary>The parameter's versions, newest first; empty when it does not exist.</summary>
     public async Task<IReadOnlyList<VerifiedImage>> HistoryAsync(string name, CancellationToken cancellationToken)

@@ -32,10 +32,10 @@ public sealed class InstanceReadiness(IAmazonEC2 ec2, ResiliencePipeline resilie
                 report($"{instanceId}: {last}");
                 if (last.State is "terminated" or "shutting-down" or "stopped" or "stopping")
                     throw new InstanceNotReadyException($"Instance {instanceId} is {last.State}; it will not become ready.");
-                return last.IsReady ? last : throw new NotReadyYet();
+                return last.IsReady ? last : throw new NotYetException();
             }, cancellationToken);
         }
-        catch (Exception e) when (e is TimeoutRejectedException or NotReadyYet)
+        catch (Exception e) when (e is TimeoutRejectedException or NotYetException)
         {
             throw new InstanceNotReadyException($"Instance {instanceId} was not running with status checks OK after {timeout.TotalSeconds:0} s (last seen: {last?.ToString() ?? "nothing"}); raise --instance-ready-timeout-seconds or look at the instance in the EC2 console.");
         }
@@ -51,10 +51,10 @@ public sealed class InstanceReadiness(IAmazonEC2 ec2, ResiliencePipeline resilie
                 var response = await ConsoleOutputAsync(instanceId, token);
                 var text = string.IsNullOrEmpty(response.Output) ? "" : Encoding.UTF8.GetString(Convert.FromBase64String(response.Output));
                 var keys = ConsoleHostKeys.Parse(text);
-                return keys.Count > 0 ? keys : throw new NotReadyYet();
+                return keys.Count > 0 ? keys : throw new NotYetException();
             }, cancellationToken);
         }
-        catch (Exception e) when (e is TimeoutRejectedException or NotReadyYet)
+        catch (Exception e) when (e is TimeoutRejectedException or NotYetException)
         {
             throw new InstanceNotReadyException($"Instance {instanceId}'s console output shows no SSH host keys after {timeout.TotalSeconds:0} s; cannot pin the host key (--ansible-accept-new-host-key trusts the first key instead).");
         }
@@ -95,17 +95,5 @@ public sealed class InstanceReadiness(IAmazonEC2 ec2, ResiliencePipeline resilie
             : new InstanceHealth(status.InstanceState?.Name?.Value ?? "unknown", status.Status?.Status?.Value ?? "unknown", status.SystemStatus?.Status?.Value ?? "unknown");
     }
 
-    /// <summary>Retries "not yet" until an overall timeout: the shape of every wait here.</summary>
-    private ResiliencePipeline Polling(TimeSpan timeout) => new ResiliencePipelineBuilder()
-        .AddTimeout(timeout)
-        .AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<NotReadyYet>(),
-            MaxRetryAttempts = int.MaxValue,
-            Delay = pollInterval,
-            BackoffType = DelayBackoffType.Constant,
-        })
-        .Build();
-
-    private sealed class NotReadyYet : Exception;
+    private ResiliencePipeline Polling(TimeSpan timeout) => AwsPolling.Until(timeout, pollInterval);
 }

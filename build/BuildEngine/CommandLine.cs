@@ -47,7 +47,7 @@ public sealed partial record CommandLine
             {
                 var parameter = known.GetValueOrDefault(parsed.Key);
                 if (parameter is null && !BuiltInOptions.Contains(parsed.Key))
-                    throw new ParameterException($"Unknown option {ArgumentText.Show(arg.Split('=', 2)[0])} on the command line; {Suggest(parsed.Name, parameters)}");
+                    throw new ParameterException($"Unknown option {ArgumentText.Show(arg.Split('=', 2)[0])} on the command line; {NameSuggester.SuggestOption(parsed.Name, parameters)}");
                 List<string> values = parsed.Value is null ? [] : [parsed.Value];
                 if (parsed.Value is not null && parameter?.IsSecret == true) onSecretValue?.Invoke(parsed.Value);
                 options.Add((parsed.Name, values));
@@ -113,13 +113,6 @@ public sealed partial record CommandLine
     /// <summary>Anything else that starts with a dash (not a negative number, not <c>--</c>) is a malformed option.</summary>
     private static bool IsOptionShaped(string arg) =>
         arg.Length > 1 && arg[0] == '-' && !char.IsDigit(arg[1]) && arg != "--";
-
-    private static string Suggest(string name, IReadOnlyCollection<ParameterNode> parameters)
-    {
-        var options = parameters.Select(p => p.Option.TrimStart('-')).ToList();
-        var closest = NameSuggester.Closest(ParameterNames.ToKebabCase(name), options);
-        return closest is null ? "see --help for the parameters." : $"did you mean --{closest}?";
-    }
 
     [GeneratedRegex(@"\A--?(?<name>[A-Za-z][A-Za-z0-9_-]*)(=(?<value>.*))?\z", RegexOptions.Singleline)]
     private static partial Regex OptionPattern();

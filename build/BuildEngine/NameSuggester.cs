@@ -20,6 +20,13 @@ public static class NameSuggester
         return bestDistance <= allowed ? best : null;
     }
 
+    /// <summary>"did you mean --aws-region?" for a misspelt parameter name, or a pointer to --help.</summary>
+    public static string SuggestOption(string name, IEnumerable<Parameters.ParameterNode> parameters)
+    {
+        var closest = Closest(Parameters.ParameterNames.ToKebabCase(name), parameters.Select(p => p.Option.TrimStart('-')));
+        return closest is null ? "see --help for the parameters." : $"did you mean --{closest}?";
+    }
+
     private static int Distance(string a, string b)
     {
         var previous = new int[b.Length + 1];

@@ -79,6 +79,7 @@ public sealed class FeedbackTests : IDisposable
     [Fact]
     public async Task A_job_days_later_in_a_busy_channel_replies_in_the_runs_thread()
     {
+        // Slack has no local peer: our server speaks its Web API, paging history as Slack documents it.
         // The plan job ran six days ago; an approval waited; 450 messages came in between.
         _services.Slack.SetClock(DateTimeOffset.UtcNow.AddDays(-6));
         await PlanAsync();

@@ -30,17 +30,12 @@ internal sealed class ParameterResolver(
         }
     }
 
+    /// <summary>The command line's options; <see cref="CommandLine.Parse"/> already refused unknown ones.</summary>
     private Dictionary<string, RawValue> ReadCommandLine(CommandLine commandLine)
     {
-        var known = graph.Parameters.ToDictionary(p => ParameterNames.Normalize(p.Name));
         var values = new Dictionary<string, RawValue>();
         foreach (var (name, optionValues) in commandLine.Options)
-        {
-            var key = ParameterNames.Normalize(name);
-            if (!known.ContainsKey(key))
-                throw new ParameterException($"Unknown option {ArgumentText.Show("--" + name)} on the command line; {Suggest(name)}");
-            values[key] = new RawValue(optionValues, $"the command line (--{name})", currentDirectory);
-        }
+            values[ParameterNames.Normalize(name)] = new RawValue(optionValues, $"the command line (--{name})", currentDirectory);
         return values;
     }
 
@@ -103,7 +98,7 @@ internal sealed class ParameterResolver(
                 if (property.Name == "$schema") continue;
                 var key = ParameterNames.Normalize(property.Name);
                 if (!known.Contains(key))
-                    throw new ParameterException($"Unknown parameter '{property.Name}' in {relative}; {Suggest(property.Name)}");
+                    throw new ParameterException($"Unknown parameter '{property.Name}' in {relative}; {NameSuggester.SuggestOption(property.Name, graph.Parameters)}");
                 values[key] = new RawValue(JsonValues(property.Value, relative, property.Name), $"{relative} ({property.Name})", rootDirectory);
             }
         }
@@ -118,11 +113,4 @@ internal sealed class ParameterResolver(
         JsonValueKind.False => ["false"],
         _ => throw new ParameterException($"Parameter '{name}' in {file}: expected a string, number, boolean or array, got {value.ValueKind}."),
     };
-
-    private string Suggest(string name)
-    {
-        var options = graph.Parameters.Select(p => p.Option.TrimStart('-')).ToList();
-        var closest = NameSuggester.Closest(ParameterNames.ToKebabCase(name), options);
-        return closest is null ? "see --help for the parameters." : $"did you mean --{closest}?";
-    }
 }
