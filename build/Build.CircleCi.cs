@@ -31,10 +31,10 @@ partial class Build
             new("tools-v1-{{ checksum \".nuke/tools.json\" }}", [".nuke/temp/tools"]),
             new("terraform-providers-v1-{{ checksum \"infra/.terraform.lock.hcl\" }}", ["/root/.terraform.d/plugin-cache"]),
         ],
-        Artifacts = [".nuke/temp/build.log", ".nuke/temp/terraform/{profile}/summary.md", ".nuke/temp/terraform/{profile}/summary.json", ".nuke/temp/terraform/{profile}/plan.txt"],
+        Artifacts = [".nuke/temp/build.log", ".nuke/temp/terraform/{profile}/summary.md", ".nuke/temp/terraform/{profile}/summary.json", ".nuke/temp/terraform/{profile}/plan.txt", ".nuke/temp/policy/{profile}.md"],
         ProfileScoped = new HashSet<string>
         {
-            nameof(TerraformPlan), nameof(TerraformApply), nameof(AnsibleConfigure), nameof(SmokeTest), nameof(DriftCheck), nameof(Rollback), nameof(TerraformDestroy),
+            nameof(TerraformPlan), nameof(PolicyCheck), nameof(TerraformApply), nameof(AnsibleConfigure), nameof(SmokeTest), nameof(DriftCheck), nameof(Rollback), nameof(TerraformDestroy),
         },
         Jobs = new Dictionary<string, CircleCiJobSettings>
         {
@@ -59,17 +59,17 @@ partial class Build
         [
             new("pull-request")
             {
-                Targets = [nameof(Validate), nameof(TerraformPlan)],
+                Targets = [nameof(Validate), nameof(TerraformPlan), nameof(PolicyCheck)],
                 Exclude = [nameof(PackerBuild)], // images are baked from main only; PRs plan with each environment's verified image
                 Profiles = Environments,
                 BranchesIgnore = [MainBranch],
                 Contexts = ["aws-plan", "gitops-feedback"],
             },
-            // Bake once, then promote the same image: each environment planned, approved where it asks, applied,
-            // configured and smoke-tested before the next one is even planned.
+            // Bake once, then promote the same image: each environment planned, policy-checked, approved where it asks,
+            // applied, configured, smoke-tested and checked for drift before the next one is even planned.
             new("deploy")
             {
-                Targets = [nameof(SmokeTest)],
+                Targets = [nameof(SmokeTest), nameof(DriftCheck)],
                 Profiles = Environments,
                 Promote = true,
                 BranchesOnly = [MainBranch],

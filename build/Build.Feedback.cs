@@ -10,7 +10,7 @@ namespace Pipeline;
 /// <summary>GitOps feedback: commit statuses and the plan comment on GitHub, a Slack thread per run, branch protection.</summary>
 partial class Build
 {
-    [Parameter("GitHub token (repo:status, pull requests, administration for ProtectBranch)", EnvironmentVariable = "GITHUB_TOKEN"), Secret] readonly string? GitHubToken;
+    [Parameter("GitHub token (commit statuses, pull requests, issues for DriftCheck, administration for ProtectBranch)", EnvironmentVariable = "GITHUB_TOKEN"), Secret] readonly string? GitHubToken;
     [Parameter("GitHub API base address (GitHub Enterprise: https://host/api/v3)", EnvironmentVariable = "GITHUB_API_URL")] readonly string GitHubApiUrl = "https://api.github.com";
     [Parameter("GitHub repository as owner/name (default: CircleCI's project)", EnvironmentVariable = "GITHUB_REPOSITORY")] readonly string? GitHubRepository;
     [Parameter("Slack bot token (chat:write, channels:history)"), Secret] readonly string? SlackToken;
@@ -65,8 +65,13 @@ partial class Build
         }
         if (github is null) Output.Info("GitHub feedback is off: no GITHUB_TOKEN, or no repository (CircleCI's or --git-hub-repository).");
         if (slack is null) Output.Info("Slack feedback is off: no SLACK_TOKEN or SLACK_WEBHOOK_URL.");
-        return [new PipelineFeedback(FeedbackRun, github, slack, SlackChannel, RunEarliestStartAsync, ProfileOf, Secrets.Apply, m => Output.Warning(m))];
+        return [new PipelineFeedback(FeedbackRun, github, slack, SlackChannel, RunEarliestStartAsync, ProfileOf, Secrets.Apply, m => Output.Warning(m))
+        {
+            SlackQuietTargets = new HashSet<string> { nameof(DriftCheck) }, // DriftTracker tells Slack when the drift state changes, not every night
+        }];
     }
+
+    DriftTracker DriftTracker => new(FeedbackRun, GitHub, Slack, SlackChannel, Secrets.Apply, m => Output.Info(m), m => Output.Warning(m));
 
     /// <summary>
     /// A run cannot start before its commit was made: its commit time (a day earlier, for clocks that disagree)
@@ -88,13 +93,13 @@ partial class Build
     }
 
     /// <summary>The plan as one pull-request comment, edited on every push. Never fails the plan.</summary>
-    async Task PublishPlanCommentAsync(string summaryMarkdown, string planText, CancellationToken cancellationToken)
+    async Task PublishPlanCommentAsync(string summaryMarkdown, string planText, string policySection, CancellationToken cancellationToken)
     {
         if (GitHub is not { } github || Ci.PullRequestNumber is not { } pullRequest)
             return;
         try
         {
-            var body = Secrets.Apply(PlanComment.Build(DeployEnvironment, Ci.Commit ?? "unknown", summaryMarkdown, planText, Ci.BuildUrl));
+            var body = Secrets.Apply(PlanComment.Build(DeployEnvironment, Ci.Commit ?? "unknown", summaryMarkdown, planText, Ci.BuildUrl, policySection));
             var created = await github.UpsertCommentAsync(pullRequest, PlanComment.Marker(DeployEnvironment), body, cancellationToken);
             Output.Info($"{(created ? "Posted" : "Updated")} the plan comment on pull request #{pullRequest}.");
         }

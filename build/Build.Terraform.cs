@@ -1,5 +1,6 @@
 using BuildEngine;
 using BuildEngine.Parameters;
+using Pipeline.Feedback;
 using Pipeline.Terraform;
 
 namespace Pipeline;
@@ -77,7 +78,7 @@ partial class Build
     /// The image this commit's pipeline hands over (PackerBuild's, or Rollback's choice), when its record is for this
     /// commit; otherwise none, and the plan deploys the environment's verified image (what pull requests plan with).
     /// </summary>
-    string? ImageForThisCommit()
+    string? ImageForThisCommit(string use = "Deploying")
     {
         if (!AbsolutePath.Create(ImageRecordFile).FileExists())
             return null;
@@ -87,7 +88,7 @@ partial class Build
             Output.Info($"Ignoring {ImageRecordFile}: it is for commit {record.Commit}, not this one; planning with the verified image.");
             return null;
         }
-        Output.Info($"Deploying {record.ImageId} ({record.Origin} for commit {record.Commit}).");
+        Output.Info($"{use} {record.ImageId} ({record.Origin} for commit {record.Commit}).");
         return record.ImageId;
     }
 
@@ -120,7 +121,8 @@ partial class Build
             [.. summary[PlanAction.Delete], .. summary[PlanAction.Replace]], summary.OneLine, version.ToString(3), DateTimeOffset.UtcNow, imageId, destroy)
             .Save(PlanMetadataFile);
         Summaries.Set(destroy ? nameof(TerraformDestroy) : nameof(TerraformPlan), summary.OneLine);
-        await PublishPlanCommentAsync(PlanSummaryFormats.ToMarkdown(summary), await File.ReadAllTextAsync(PlanDirectory / "plan.txt", cancellationToken), cancellationToken);
+        await PublishPlanCommentAsync(PlanSummaryFormats.ToMarkdown(summary), await File.ReadAllTextAsync(PlanDirectory / "plan.txt", cancellationToken),
+            PolicyPending(DeployEnvironment), cancellationToken);
     }
 
     /// <summary>Masks what the plan marks sensitive, then echoes what Terraform printed while planning.</summary>
@@ -163,6 +165,7 @@ partial class Build
         var actual = PlanMetadata.Sha256Of(PlanFile);
         if (actual != meta.PlanSha256)
             throw new InvalidOperationException($"TerraformApply refused: {PlanFile.Name} has SHA-256 {actual[..12]}…, the reviewed plan had {meta.PlanSha256[..12]}…; re-run TerraformPlan.");
+        RefuseAPlanThatFailedPolicy(actual);
         if (meta.Commit != Ci.Commit)
             throw new InvalidOperationException($"TerraformApply refused: the plan was made for commit {meta.Commit}, this is {Ci.Commit ?? "unknown"}; re-run TerraformPlan for this commit.");
         if (meta.Environment != DeployEnvironment)
@@ -182,6 +185,10 @@ partial class Build
         Output.Info($"Outputs: {string.Join(", ", outputs.All.Select(o => o.Sensitive ? $"{o.Name} (sensitive)" : o.Name))}");
     }
 
+    /// <summary>
+    /// Plans against what this commit deployed (its image, else the verified one): no changes means no drift. The
+    /// result becomes the environment's drift issue on GitHub, and a Slack message when the state changes.
+    /// </summary>
     async Task CheckDriftAsync(CancellationToken cancellationToken)
     {
         AwsSettings.ResolveCredentials();
@@ -189,11 +196,12 @@ partial class Build
         PlanDirectory.CreateDirectory();
         await InitForEnvironmentAsync(cancellationToken);
         var driftPlan = PlanDirectory / "drift.tfplan";
-        var run = await Terraform.PlanAsync(driftPlan, TerraformVariables(), speculative: false, cancellationToken);
+        var run = await Terraform.PlanAsync(driftPlan, TerraformVariables(ImageForThisCommit("Comparing with what this commit deployed:")), speculative: false, cancellationToken);
         await Terraform.ShowJsonAsync(driftPlan, PlanDirectory / "drift.json", cancellationToken);
         RegisterPlanSecrets(PlanDirectory / "drift.json", run);
         if (!run.HasChanges)
         {
+            await DriftTracker.ReportAsync(new DriftFinding(false, [], "no changes", "", DateTimeOffset.UtcNow), cancellationToken);
             Summaries.Set(nameof(DriftCheck), "no drift");
             Output.Success("No drift: the infrastructure matches the configuration.");
             return;
@@ -202,6 +210,7 @@ partial class Build
         PlanSummaryFormats.Save(summary, PlanDirectory / "drift.md");
         foreach (var line in PlanSummaryFormats.ToText(summary).TrimEnd().Split('\n'))
             Output.Info(line);
+        await DriftTracker.ReportAsync(new DriftFinding(true, summary.Drift, summary.OneLine, PlanSummaryFormats.ToMarkdown(summary), DateTimeOffset.UtcNow), cancellationToken);
         var drifted = summary.Drift.Count > 0 ? string.Join(", ", summary.Drift) : "none outside Terraform";
         Summaries.Set(nameof(DriftCheck), $"drift: {summary.Drift.Count} changed outside Terraform; {summary.OneLine} to converge");
         throw new InvalidOperationException($"Drift detected: changed outside Terraform: {drifted}; a plan now would: {summary.OneLine}.");

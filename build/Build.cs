@@ -47,9 +47,15 @@ partial class Build : BuildBase
         .MaxDuration(TimeSpan.FromMinutes(30))
         .Executes(PlanInfrastructureAsync);
 
+    Target PolicyCheck => _ => _
+        .Description("Check the environment's plan against build/Policies (waivers: policy-waivers.json); any plan JSON with --plan-json <file>")
+        .After(TerraformPlan, TerraformDestroy)
+        .Produces(".nuke/temp/policy/")
+        .Executes(CheckPoliciesAsync);
+
     Target TerraformApply => _ => _
-        .Description("Apply exactly the reviewed plan: checked hash, commit, branch; destroys only with --allow-destroy")
-        .DependsOn(TerraformPlan)
+        .Description("Apply exactly the reviewed plan: checked hash, commit, branch, policy; destroys only with --allow-destroy")
+        .DependsOn(TerraformPlan, PolicyCheck)
         .After(TerraformDestroy)
         .Consumes(TerraformPlan)
         .Produces(".nuke/temp/terraform/")
@@ -88,7 +94,8 @@ partial class Build : BuildBase
         .Executes(PlanTeardownAsync);
 
     Target DriftCheck => _ => _
-        .Description("Refresh and plan: succeeds when nothing drifted, lists what did otherwise")
+        .Description("Refresh and plan: no changes, or the environment's drift issue on GitHub (opened, updated, closed) and Slack on each change")
+        .After(TerraformApply)
         .MaxDuration(TimeSpan.FromMinutes(30))
         .Executes(CheckDriftAsync);
 

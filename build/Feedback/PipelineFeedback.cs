@@ -22,6 +22,9 @@ public sealed class PipelineFeedback(
     private readonly SlackThread? _thread = slack is { CanThread: true } && slackChannel is not null ? new SlackThread(slack, slackChannel, run, runEarliestStart) : null;
     private readonly Dictionary<string, SlackMessage> _replies = new(StringComparer.Ordinal);
 
+    /// <summary>Targets that tell Slack themselves, and only what changed: no per-target replies for them.</summary>
+    public IReadOnlySet<string> SlackQuietTargets { get; init; } = new HashSet<string>();
+
     private string JobName(string target) => profileOf(target) is { } profile ? $"{target}-{profile}" : target;
 
     public async Task TargetStartingAsync(string target, CancellationToken cancellationToken)
@@ -29,7 +32,7 @@ public sealed class PipelineFeedback(
         await Guard("GitHub status", () => SetStatusAsync(target, StatusState.Pending, "started", cancellationToken));
         await Guard("Slack", async () =>
         {
-            if (_thread is null) return;
+            if (_thread is null || SlackQuietTargets.Contains(target)) return;
             var parent = await _thread.ParentAsync(cancellationToken);
             var (blocks, text) = SlackMessages.Target(run, JobName(target), "started", null);
             var reply = await slack!.PostAsync(parent.Channel, Masked(blocks), mask(text), parent.Ts, null, cancellationToken);
@@ -50,7 +53,7 @@ public sealed class PipelineFeedback(
         await Guard("GitHub status", () => SetStatusAsync(result.Target, status, $"{state} {detail}", cancellationToken));
         await Guard("Slack", async () =>
         {
-            if (slack is null) return;
+            if (slack is null || SlackQuietTargets.Contains(result.Target)) return;
             var (blocks, text) = SlackMessages.Target(run, JobName(result.Target), state, detail);
             if (_replies.TryGetValue(result.Target, out var reply))
                 await slack.UpdateAsync(reply, Masked(blocks), mask(text), cancellationToken);

@@ -13,21 +13,21 @@ public static class PlanReader
 {
     private const int InitialBufferSize = 1 << 20;
 
-    public static PlanSummary Read(string path)
+    public static PlanSummary Read(string path, PlannedResourceSink? sink = null)
     {
         if (!File.Exists(path))
             throw new PlanParseException($"Plan file {path} does not exist; expected the output of 'terraform show -json <planfile>'.");
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        return Read(stream, path);
+        return Read(stream, path, InitialBufferSize, sink);
     }
 
-    public static PlanSummary Read(Stream stream, string source) => Read(stream, source, InitialBufferSize);
+    public static PlanSummary Read(Stream stream, string source, PlannedResourceSink? sink = null) => Read(stream, source, InitialBufferSize, sink);
 
     /// <summary>A small buffer makes tokens straddle refills: the tests use it to exercise the streaming.</summary>
-    internal static PlanSummary Read(Stream stream, string source, int bufferSize)
+    internal static PlanSummary Read(Stream stream, string source, int bufferSize, PlannedResourceSink? sink = null)
     {
         using var utf8 = Utf8View(stream);
-        var visitor = new PlanVisitor(source);
+        var visitor = new PlanVisitor(source, sink);
         var buffer = new byte[bufferSize];
         try
         {
@@ -49,12 +49,14 @@ public static class PlanReader
                 {
                     var reader = new Utf8JsonReader(buffer.AsSpan(position, length - position), final, state);
                     var skip = false;
+                    var capture = false;
                     try
                     {
                         while (reader.Read())
                         {
                             visitor.Visit(ref reader);
                             if (visitor.TakeSkipRequest()) { skip = true; break; }
+                            if (visitor.TakeCaptureRequest()) { capture = true; break; }
                         }
                     }
                     catch (JsonException e)
@@ -63,6 +65,11 @@ public static class PlanReader
                     }
                     state = reader.CurrentState;
                     position += (int)reader.BytesConsumed;
+                    if (capture)
+                    {
+                        position = CaptureInBuffer(buffer, position, length, visitor);
+                        continue;
+                    }
                     if (!skip)
                         break;
                     var resumeAt = SkipInBuffer(buffer, position, length);
@@ -109,6 +116,25 @@ public static class PlanReader
             return end - 1;
         buffer[end - 2] = (byte)':';
         return end - 2;
+    }
+
+    /// <summary>
+    /// Right after a property name whose value a sink wants (a watched resource's <c>after</c>): an object or array
+    /// that ends inside the buffer is found by the skipper, parsed from its bytes at once and replaced by the
+    /// placeholder, as a skipped value is. Anything else (a scalar, a value going on past the buffer) is left to the
+    /// reader, whose tokens the visitor then re-writes.
+    /// </summary>
+    private static int CaptureInBuffer(byte[] buffer, int position, int length, PlanVisitor visitor)
+    {
+        var start = ValueStart(buffer, position, length, out _);
+        if (start < 0)
+            return position;
+        var skipper = new JsonValueSkipper();
+        var size = skipper.Advance(buffer.AsSpan(start, length - start));
+        if (size < 0)
+            return position;
+        visitor.Captured(buffer.AsSpan(start, size));
+        return SkipInBuffer(buffer, position, length);
     }
 
     /// <summary>Where an object or array value starts after a property name, or -1 when it is anything else.</summary>

@@ -7,9 +7,9 @@ namespace Pipeline.Terraform;
 /// The state machine behind <see cref="PlanReader"/>: it sees one token at a time and keeps only what a summary
 /// needs — names of the few properties it looks at (as codes, not strings), and one change entry at a time.
 /// </summary>
-internal sealed class PlanVisitor(string source)
+internal sealed class PlanVisitor(string source, PlannedResourceSink? sink = null)
 {
-    private enum Name : byte { Other, FormatVersion, TerraformVersion, ResourceChanges, ResourceDrift, OutputChanges, PlannedValues, Address, Mode, Type, ResourceName, Index, ModuleAddress, Change, Actions }
+    private enum Name : byte { Other, FormatVersion, TerraformVersion, ResourceChanges, ResourceDrift, OutputChanges, PlannedValues, Address, Mode, Type, ResourceName, Index, ModuleAddress, Change, Actions, After, AfterUnknown }
 
     private const int TrackedDepth = 6;
     private readonly Name[] _names = new Name[TrackedDepth + 1];
@@ -23,12 +23,19 @@ internal sealed class PlanVisitor(string source)
     private readonly List<string> _actions = [];
     private string? _address, _mode, _type, _resourceName, _index, _moduleAddress, _outputName;
 
+    // With a sink: the values of the resource change being read (after, after_unknown), for the types it watches.
+    private JsonValueCapture? _capture;
+    private bool _capturingUnknown;
+    private JsonElement? _after, _afterUnknown;
+
     private readonly Dictionary<PlanAction, List<string>> _resources = [];
     private readonly List<OutputChange> _outputs = [];
     private readonly List<string> _drift = [];
 
     public void Visit(ref Utf8JsonReader reader)
     {
+        if (_capture is not null)
+            Capture(ref reader);
         switch (reader.TokenType)
         {
             case JsonTokenType.StartObject:
@@ -57,6 +64,7 @@ internal sealed class PlanVisitor(string source)
 
             case JsonTokenType.PropertyName:
                 if (_depth <= TrackedDepth) _names[_depth] = Classify(ref reader);
+                if (WantsValues()) StartCapture();
                 _skipRequested = !IsNeeded();
                 if (_depth == 1 && _names[1] is Name.ResourceChanges or Name.OutputChanges or Name.PlannedValues)
                     _looksLikePlan = true;
@@ -97,7 +105,7 @@ internal sealed class PlanVisitor(string source)
         2 => _names[1] == Name.OutputChanges,
         3 when InEntryList => _names[3] is Name.Address or Name.Mode or Name.Type or Name.ResourceName or Name.Index or Name.ModuleAddress or Name.Change,
         3 => _names[1] == Name.OutputChanges && _names[3] == Name.Actions,
-        4 => InEntryList && _names[3] == Name.Change && _names[4] == Name.Actions,
+        4 => InEntryList && _names[3] == Name.Change && (_names[4] == Name.Actions || _capture is not null),
         _ => true,
     };
 
@@ -113,7 +121,11 @@ internal sealed class PlanVisitor(string source)
         if (InEntryList)
         {
             // Terraform writes the address first; the parts it is made of are kept only for entries without one.
-            if (_depth == 3 && (_names[3] == Name.Address || _address is null))
+            if (_depth == 3 && sink is not null && _names[3] is Name.Type or Name.Mode)
+            {
+                if (_names[3] == Name.Type) _type = reader.GetString(); else _mode = reader.GetString();
+            }
+            else if (_depth == 3 && (_names[3] == Name.Address || _address is null))
             {
                 switch (_names[3])
                 {
@@ -166,6 +178,8 @@ internal sealed class PlanVisitor(string source)
             _ when span.SequenceEqual("module_address"u8) => Name.ModuleAddress,
             _ when span.SequenceEqual("change"u8) => Name.Change,
             _ when span.SequenceEqual("actions"u8) => Name.Actions,
+            _ when span.SequenceEqual("after"u8) => Name.After,
+            _ when span.SequenceEqual("after_unknown"u8) => Name.AfterUnknown,
             _ => Name.Other,
         };
     }
@@ -174,6 +188,51 @@ internal sealed class PlanVisitor(string source)
     {
         _actions.Clear();
         _address = _mode = _type = _resourceName = _index = _moduleAddress = null;
+        _after = _afterUnknown = null;
+        _capture = null;
+    }
+
+    /// <summary>
+    /// Right after <c>after</c> or <c>after_unknown</c> in a resource change whose type the sink watches (or whose
+    /// type is not known yet: the entry may list it later).
+    /// </summary>
+    private bool WantsValues() =>
+        sink is not null && _depth == 4 && _names[1] == Name.ResourceChanges && _names[3] == Name.Change
+        && _names[4] is Name.After or Name.AfterUnknown && (_type is null || sink.Watches(_type));
+
+    private void StartCapture()
+    {
+        _capture = new JsonValueCapture();
+        _capturingUnknown = _names[4] == Name.AfterUnknown;
+        _captureRequested = true;
+    }
+
+    private bool _captureRequested;
+
+    /// <summary>Whether the property just read has a value to keep (the reader may hand over its bytes); asked once.</summary>
+    public bool TakeCaptureRequest()
+    {
+        var requested = _captureRequested;
+        _captureRequested = false;
+        return requested;
+    }
+
+    /// <summary>The whole value the capture was started for, as bytes: parsed at once instead of token by token.</summary>
+    public void Captured(ReadOnlySpan<byte> value)
+    {
+        var reader = new Utf8JsonReader(value);
+        var element = JsonElement.ParseValue(ref reader);
+        if (_capturingUnknown) _afterUnknown = element; else _after = element;
+        _capture = null;
+    }
+
+    private void Capture(ref Utf8JsonReader reader)
+    {
+        _capture!.Write(ref reader);
+        if (!_capture.Complete)
+            return;
+        if (_capturingUnknown) _afterUnknown = _capture.Finish(); else _after = _capture.Finish();
+        _capture = null;
     }
 
     /// <summary>Drift entries of Terraform 1.0 have no address: it is rebuilt from module, mode, type, name, index.</summary>
@@ -190,7 +249,10 @@ internal sealed class PlanVisitor(string source)
             ?? throw new PlanParseException($"{source}: resource change {EntryAddress()} has actions [{string.Join(", ", _actions)}]; expected create, update, delete, read, no-op, forget or a replacement.");
         if (!_resources.TryGetValue(action, out var list))
             _resources[action] = list = [];
-        list.Add(EntryAddress());
+        var address = EntryAddress();
+        list.Add(address);
+        if (sink is not null && _type is not null && _mode is null or "managed" && sink.Watches(_type))
+            sink.OnResource(new PlannedResource(address, _type, action, _after, _afterUnknown));
     }
 
     private void EndDrift() => _drift.Add(EntryAddress());

@@ -153,9 +153,28 @@ public sealed class CircleCiConfigTests
             var teardown = WorkflowJobs(document, $"teardown-{environment}");
             Assert.Equal(environment, root.GetProperty("workflows").GetProperty($"teardown-{environment}").GetProperty("when").GetProperty("equal")[0].GetString());
             Assert.Equal([$"approve-TerraformApply-{environment}"], Requires(teardown[$"TerraformApply-{environment}"]));
-            Assert.Equal([$"TerraformDestroy-{environment}"], Requires(teardown[$"approve-TerraformApply-{environment}"]));
+            Assert.Equal([$"PolicyCheck-{environment}"], Requires(teardown[$"approve-TerraformApply-{environment}"]));
+            Assert.Equal([$"TerraformDestroy-{environment}"], Requires(teardown[$"PolicyCheck-{environment}"]));
         }
         Assert.Contains("./build.sh TerraformDestroy --skip --profile << parameters.profile >> --confirm-destroy << pipeline.parameters.destroy-environment >>", Committed);
+    }
+
+    [Fact]
+    public void PolicyCheck_runs_on_every_plan_before_any_approval_and_DriftCheck_right_after_each_apply()
+    {
+        using var document = JsonDocument.Parse(YamlJson.Convert(Committed)!.ToJsonString());
+        var pullRequest = WorkflowJobs(document, "pull-request");
+        var deploy = WorkflowJobs(document, "deploy");
+        foreach (var environment in new[] { "dev", "staging", "prod" })
+        {
+            Assert.Equal([$"TerraformPlan-{environment}"], Requires(pullRequest[$"PolicyCheck-{environment}"]));
+            Assert.Equal([$"TerraformPlan-{environment}"], Requires(deploy[$"PolicyCheck-{environment}"]));
+            Assert.True(TransitivelyRequires(deploy, $"TerraformApply-{environment}", $"PolicyCheck-{environment}"));
+            Assert.Equal([$"TerraformApply-{environment}"], Requires(deploy[$"DriftCheck-{environment}"]));
+        }
+        Assert.Equal(["PolicyCheck-staging"], Requires(deploy["approve-TerraformApply-staging"]));
+        Assert.DoesNotContain(WorkflowJobs(document, "nightly-drift").Keys, k => k.StartsWith("PolicyCheck", StringComparison.Ordinal));
+        Assert.Contains("./build.sh PolicyCheck --skip --profile << parameters.profile >>", Committed);
     }
 
     private sealed class Small : BuildBase

@@ -158,13 +158,13 @@ public sealed class FeedbackTests : IDisposable
         Assert.True(first.ExitCode == 0, first.Output);
         Assert.Equal(1, _services.GitHub.ProtectionUpdates);
         var contexts = _services.GitHub.Protection!["required_status_checks"]!["contexts"]!.AsArray().Select(c => (string)c!).Order().ToList();
-        Assert.Equal(["toolchain/ansible-validate", "toolchain/packer-validate", "toolchain/terraform-plan/dev", "toolchain/terraform-plan/prod",
-            "toolchain/terraform-plan/staging", "toolchain/terraform-validate", "toolchain/validate"], contexts);
+        Assert.Equal(["toolchain/ansible-validate", "toolchain/packer-validate", "toolchain/policy-dev", "toolchain/policy-prod", "toolchain/policy-staging",
+            "toolchain/terraform-plan/dev", "toolchain/terraform-plan/prod", "toolchain/terraform-plan/staging", "toolchain/terraform-validate", "toolchain/validate"], contexts);
         Assert.True((bool)_services.GitHub.Protection["required_status_checks"]!["strict"]!);
 
         var second = await _run.RunAsync(["ProtectBranch"], Environment());
         Assert.Equal(0, second.ExitCode);
-        Assert.Contains("main is already protected as required (7 checks)", second.Output);
+        Assert.Contains("main is already protected as required (10 checks)", second.Output);
         Assert.Equal(1, _services.GitHub.ProtectionUpdates);
     }
 

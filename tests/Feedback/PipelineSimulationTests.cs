@@ -1,3 +1,4 @@
+using BuildEngine;
 using BuildEngine.Processes;
 using Pipeline.Packer;
 using Tests.Ansible;
@@ -71,18 +72,29 @@ public sealed class PipelineSimulationTests(SimulatedRepository repository) : IC
             await JobAsync("TerraformValidate", environment, "TerraformValidate", "--skip");
             await JobAsync("AnsibleValidate", environment, "AnsibleValidate", "--skip");
             await JobAsync("TerraformPlan-dev", environment, "TerraformPlan", "--skip", "--profile", "dev");
+            Assert.Contains("#### Policy check: ⏳ pending (`toolchain/policy-dev`)", Assert.Single(_services.GitHub.Comments).Value.Body);
+            var policy = await repository.RunJobAsync("PolicyCheck-dev", ["PolicyCheck", "--skip", "--profile", "dev"], environment);
+            _jobs.Add(policy);
             await JobAsync("Validate", environment, "Validate", "--skip");
 
+            Assert.Equal(ExitCodes.TargetFailed, policy.ExitCode); // the recorded plan's instances are t3.nano, untagged, unencrypted
             foreach (var context in new[] { "toolchain/packer-validate", "toolchain/terraform-validate", "toolchain/ansible-validate", "toolchain/terraform-plan/dev", "toolchain/validate" })
                 Assert.Equal(["pending", "success"], StatesOf(context, commit));
+            Assert.Equal(["pending", "failure"], StatesOf("toolchain/policy-dev", commit));
+            Assert.StartsWith("failed in", _services.GitHub.Statuses.Last(s => s.Context == "toolchain/policy-dev").Description);
             var parent = Assert.Single(_services.Slack.Parents, p => p.RunId == $"wf-pr-{commit}");
             Assert.Equal(5, _services.Slack.Replies(parent.Ts).Count(r => r.Text.Contains(" succeeded")));
+            Assert.Contains(_services.Slack.Replies(parent.Ts), r => r.Text.Contains("PolicyCheck-dev failed") && r.Text.Contains("policy failed: 48 violations of required-tags, encrypted-volumes, allowed-instance-types"));
         }
 
         var comment = Assert.Single(_services.GitHub.Comments).Value;
         Assert.Equal(7, comment.Issue);
         Assert.Contains("Commit `bbbb2222`", comment.Body);
         Assert.Contains("12 to add", comment.Body);
+        Assert.Contains("#### Policy check: ❌", comment.Body);
+        Assert.Contains("| `encrypted-volumes` — EBS volumes, root volumes included, are encrypted | 12 | ❌", comment.Body);
+        Assert.Contains("- `allowed-instance-types` `aws_instance.instance_2`: instance type t3.nano is not allowed in dev (allowed: t3.micro, t3.small)", comment.Body);
+        Assert.DoesNotContain("pending", comment.Body);
         Assert.DoesNotContain(File.ReadAllLines(Path.Combine(_scratch, "terraform.log")), l => l.Contains("|apply "));
         Assert.False(File.Exists(Path.Combine(_scratch, "packer.log")), "nothing is baked on a pull request");
         AssertNoSecretLeaked();

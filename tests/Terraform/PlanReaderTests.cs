@@ -116,4 +116,29 @@ public sealed class PlanReaderTests
         Assert.Contains("| 1 | 1 | 1 | 0 | 0 | 1 |", markdown);
         Assert.Contains("!! Delete (1):", PlanSummaryFormats.ToText(summary));
     }
+
+    [Theory]
+    [InlineData("infracost_terraform_v0.14_plan.json")]
+    [InlineData("tfcompliance-issue522_plan.out.json")]
+    [InlineData("snyk_plan.json")]
+    public void A_sink_gets_each_watched_resource_with_its_after_values_whatever_the_buffer(string file)
+    {
+        // What the values are, read whole with JsonDocument for comparison.
+        using var whole = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Fixture(file)));
+        var expected = whole.RootElement.GetProperty("resource_changes").EnumerateArray()
+            .Where(c => c.GetProperty("mode").GetString() == "managed" && c.GetProperty("type").GetString()!.StartsWith("aws_", StringComparison.Ordinal))
+            .Select(c => $"{c.GetProperty("address").GetString()} {Normal(c.GetProperty("change").GetProperty("after"))} {Normal(c.GetProperty("change").GetProperty("after_unknown"))}")
+            .ToList();
+        foreach (var bufferSize in new[] { 1 << 20, 64, 7 })
+        {
+            var seen = new List<string>();
+            using var stream = File.OpenRead(Fixture(file));
+            PlanReader.Read(stream, file, bufferSize, new PlannedResourceSink(t => t.StartsWith("aws_", StringComparison.Ordinal),
+                r => seen.Add($"{r.Address} {(r.After is { } a ? Normal(a) : "null")} {(r.AfterUnknown is { } u ? Normal(u) : "null")}")));
+
+            Assert.Equal(expected, seen);
+        }
+    }
+
+    private static string Normal(System.Text.Json.JsonElement element) => System.Text.Json.JsonSerializer.Serialize(element);
 }

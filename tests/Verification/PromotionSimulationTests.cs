@@ -31,6 +31,11 @@ public sealed class PromotionSimulationTests(MotoServer moto, SimulatedRepositor
         await moto.ResetAsync();
         await moto.CreateStateBackendAsync(TestModule.StateBucket, TestModule.LockTable);
         TestModule.Install(repository.Root);
+        // The deploy workflow's PolicyCheck jobs fail closed on a plan no rule looks at, and the test module is
+        // terraform_data only (no AWS provider offline): the reviewed waiver a repository like it would carry.
+        File.WriteAllText(Path.Combine(repository.Root, "policy-waivers.json"), """
+            { "waivers": [ { "rule": "policy-coverage", "address": "*", "reason": "the test module has no AWS resources", "expires": "2099-12-31" } ] }
+            """);
         repository.ResetWorkspace();
         _site = new LocalHttpServer(request => request.Path == "/version.txt"
             ? new ServerResponse(200, _served + "\n", "text/plain")
@@ -107,11 +112,15 @@ public sealed class PromotionSimulationTests(MotoServer moto, SimulatedRepositor
         Assert.True(order.IndexOf("SmokeTest-dev") < order.IndexOf("TerraformPlan-staging"));
         Assert.True(order.IndexOf("SmokeTest-staging") < order.IndexOf("TerraformPlan-prod"));
         Assert.DoesNotContain("approve-TerraformApply-dev", order);
+        Assert.True(order.IndexOf("PolicyCheck-prod") < order.IndexOf("approve-TerraformApply-prod"));
+        Assert.True(order.IndexOf("DriftCheck-dev") < order.IndexOf("TerraformPlan-staging"));
         Assert.Contains("approve-TerraformApply-prod", order);
         foreach (var environment in new[] { "dev", "staging", "prod" })
         {
             Assert.Contains($"Deploying {Baked} (built for commit {Commit})", _runs[$"TerraformPlan-{environment}"].Output);
             Assert.Contains($"{Baked} is verified and live in {environment}", _runs[$"SmokeTest-{environment}"].Output);
+            Assert.Contains("waived: policy-coverage *", _runs[$"PolicyCheck-{environment}"].Output);
+            Assert.Contains("No drift", _runs[$"DriftCheck-{environment}"].Output);
             var verified = (await VerifiedImageAsync(environment))!.Value;
             Assert.Equal(Baked, verified.GetProperty("Value").GetString());
             Assert.Contains($"commit {Commit}", verified.GetProperty("Description").GetString());

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes a realistic `terraform show -json` plan with N resource changes (default 100,000), streaming,
+"""Writes a realistic `terraform show -json` plan with N resource changes (default 100,000; "tagged" as a third
+argument adds the tags the policy rules require), streaming,
 so the file can be hundreds of megabytes without this script holding it in memory."""
 import json
 import random
@@ -7,6 +8,8 @@ import sys
 
 count = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
 path = sys.argv[1]
+# "tagged": every resource also carries the tags the policy rules require (tags_all, as default_tags give them).
+tagged = len(sys.argv) > 3 and sys.argv[3] == "tagged"
 random.seed(42)
 actions = [["create"]] * 40 + [["update"]] * 25 + [["no-op"]] * 25 + [["delete"]] * 4 + [["delete", "create"]] * 3 + [["create", "delete"]] * 1 + [["read"]] * 2
 
@@ -20,6 +23,7 @@ def attributes(i):
         "vpc_security_group_ids": [f"sg-{(i * 7) % 99999:08x}", f"sg-{(i * 13) % 99999:08x}"],
         "metadata_options": [{"http_tokens": "required", "http_endpoint": "enabled", "http_put_response_hop_limit": 1}],
         "description": "x" * 1200,
+        **({"tags_all": {"Name": f"web-{i}", "Project": "bench", "Environment": "bench", "ManagedBy": "terraform"}} if tagged else {}),
     }
 
 with open(path, "w") as out:

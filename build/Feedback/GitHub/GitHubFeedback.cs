@@ -57,6 +57,33 @@ public sealed class GitHubFeedback(IGitHubClient client, string owner, string re
         return false;
     }
 
+    /// <summary>The open issue (not pull request) labelled <paramref name="label"/> whose body carries <paramref name="marker"/>.</summary>
+    public async Task<Issue?> FindOpenIssueAsync(string marker, string label, CancellationToken cancellationToken)
+    {
+        var request = new RepositoryIssueRequest { State = ItemStateFilter.Open };
+        request.Labels.Add(label);
+        var issues = await resilience.ExecuteAsync(async _ => await client.Issue.GetAllForRepository(owner, repository, request), cancellationToken);
+        return issues.Where(i => i.PullRequest is null && i.Body?.Contains(marker, StringComparison.Ordinal) == true).OrderBy(i => i.Number).FirstOrDefault();
+    }
+
+    public async Task<Issue> CreateIssueAsync(string title, string body, string label, CancellationToken cancellationToken)
+    {
+        var issue = new NewIssue(title) { Body = body };
+        issue.Labels.Add(label);
+        return await resilience.ExecuteAsync(async _ => await client.Issue.Create(owner, repository, issue), cancellationToken);
+    }
+
+    public async Task UpdateIssueAsync(int number, string title, string body, CancellationToken cancellationToken) =>
+        await resilience.ExecuteAsync(async _ => await client.Issue.Update(owner, repository, number, new IssueUpdate { Title = title, Body = body }), cancellationToken);
+
+    /// <summary>Says why in a comment, then closes the issue as completed.</summary>
+    public async Task CommentAndCloseAsync(int number, string comment, CancellationToken cancellationToken)
+    {
+        await resilience.ExecuteAsync(async _ => await client.Issue.Comment.Create(owner, repository, number, comment), cancellationToken);
+        await resilience.ExecuteAsync(async _ => await client.Issue.Update(owner, repository, number,
+            new IssueUpdate { State = ItemState.Closed, StateReason = ItemStateReason.Completed }), cancellationToken);
+    }
+
     /// <summary>The branch's protection now, or null when it has none.</summary>
     public async Task<BranchProtectionSettings?> ProtectionAsync(string branch, CancellationToken cancellationToken)
     {

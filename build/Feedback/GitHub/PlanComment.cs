@@ -12,7 +12,7 @@ public static class PlanComment
 
     public static string Marker(string environment) => $"<!-- toolchain:terraform-plan:{environment} -->";
 
-    public static string Build(string environment, string commit, string summaryMarkdown, string planText, string? buildUrl, int limit = GitHubLimit)
+    public static string Build(string environment, string commit, string summaryMarkdown, string planText, string? buildUrl, string? policySection = null, int limit = GitHubLimit)
     {
         const string summaryNote = "\n… (summary cut to fit GitHub's comment limit; summary.md is in the CircleCI job's artifacts)";
         if (summaryMarkdown.Length > limit / 2)
@@ -22,6 +22,7 @@ public static class PlanComment
             .Append($"### Terraform plan for `{environment}`\n\n")
             .Append($"Commit `{Short(commit)}`{(buildUrl is null ? "" : $" · [CircleCI job]({buildUrl})")}\n\n")
             .Append(summaryMarkdown.TrimEnd()).Append("\n\n")
+            .Append(policySection is null ? "" : Cut(policySection.TrimEnd(), limit / 4) + "\n\n")
             .ToString();
         const string detailsOpen = "<details><summary>Full plan</summary>\n\n```\n";
         const string detailsClose = "\n```\n</details>\n";
@@ -32,6 +33,9 @@ public static class PlanComment
             fence = fence[..Math.Max(0, room - note.Length)] + note;
         return head + detailsOpen + fence + detailsClose;
     }
+
+    private static string Cut(string section, int room) =>
+        section.Length <= room ? section : section[..room] + "\n… (policy results cut to fit GitHub's comment limit; policy/<env>.md is in the CircleCI job's artifacts)";
 
     private static string Short(string commit) => commit.Length > 12 ? commit[..12] : commit;
 }

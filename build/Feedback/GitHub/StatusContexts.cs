@@ -10,6 +10,10 @@ public static class StatusContexts
 {
     public const string Prefix = "toolchain";
 
-    public static string For(string target, string? profile) =>
-        profile is null ? $"{Prefix}/{ParameterNames.ToKebabCase(target)}" : $"{Prefix}/{ParameterNames.ToKebabCase(target)}/{profile}";
+    /// <summary>Checks named by what they guard rather than by their target: the policy check is <c>toolchain/policy-prod</c>.</summary>
+    private static readonly Dictionary<string, string> Named = new(StringComparer.Ordinal) { ["PolicyCheck"] = "policy" };
+
+    public static string For(string target, string? profile) => Named.TryGetValue(target, out var name)
+        ? profile is null ? $"{Prefix}/{name}" : $"{Prefix}/{name}-{profile}"
+        : profile is null ? $"{Prefix}/{ParameterNames.ToKebabCase(target)}" : $"{Prefix}/{ParameterNames.ToKebabCase(target)}/{profile}";
 }

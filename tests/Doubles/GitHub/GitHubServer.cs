@@ -8,7 +8,7 @@ public sealed record RecordedStatus(string Sha, string Context, string State, st
 
 /// <summary>
 /// A local GitHub REST API (the paths Octokit uses under a GitHub Enterprise base address, /api/v3/…): statuses,
-/// issue comments and branch protection, in GitHub's JSON shapes, recording everything. Faults are switches.
+/// issue comments, issues and branch protection, in GitHub's JSON shapes, recording everything. Faults are switches.
 /// </summary>
 public sealed partial class GitHubServer : IDisposable
 {
@@ -80,7 +80,7 @@ public sealed partial class GitHubServer : IDisposable
         }
         if (ProtectionPath().IsMatch(call))
             return request.Method == "GET" ? GetProtection() : PutProtection(request.Body);
-        return Error(404, "Not Found");
+        return HandleIssues(call, request) ?? Error(404, "Not Found");
     }
 
     private ServerResponse GetProtection() => Protection is null ? Error(404, "Branch not protected") : new ServerResponse(200, Protection.ToJsonString());

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BuildEngine;
+using BuildEngine.Parameters;
+using Pipeline.Feedback.GitHub;
+using Pipeline.Policies;
+using Pipeline.Terraform;
+
+namespace Pipeline;
+
+/// <summary>Guard rails: the rules in build/Policies on every plan, between the plan and any approval or apply.</summary>
+partial class Build
+{
+    [Parameter("PolicyCheck: instance types the environment allows (default: AllowedInstanceTypes in .nuke/parameters.<env>.json)")] readonly string[] AllowedInstanceTypes = [];
+
+    AbsolutePath PolicyDirectory => TemporaryDirectory / "policy";
+    AbsolutePath PolicyReportFile => PolicyDirectory / $"{DeployEnvironment}.json";
+
+    async Task CheckPoliciesAsync(CancellationToken cancellationToken)
+    {
+        var pipelinePlan = PlanJson is null;
+        var planJson = PlanJson ?? PlanDirectory / "plan.json";
+        if (!AbsolutePath.Create(planJson).FileExists())
+            throw new FileNotFoundException($"No plan to check for environment '{DeployEnvironment}': {planJson} does not exist; run TerraformPlan (or TerraformDestroy) first, or pass --plan-json <file>.");
+        if (pipelinePlan)
+            RegisterPlanSecrets(planJson);
+        var rules = PolicyRules.All;
+        var waivers = PolicyWaivers.Load(RootDirectory / PolicyWaivers.FileName, PolicyEvaluation.WaivableRuleIds(rules));
+        var context = new PolicyContext(DeployEnvironment, EnvironmentAllowedInstanceTypes());
+        var planSha256 = pipelinePlan && PlanFile.FileExists() ? PlanMetadata.Sha256Of(PlanFile) : null;
+        var report = new PolicyEvaluation(rules, context, waivers, DateOnly.FromDateTime(DateTime.UtcNow)).Evaluate(planJson, planSha256);
+
+        foreach (var line in PolicyReportFormats.ToLines(report))
+            Output.Info(line);
+        var json = PolicyReportFormats.ToJson(report);
+        PolicyDirectory.CreateDirectory();
+        AtomicFile.WriteAllText(PolicyReportFile, Secrets.Apply(PolicyReportFormats.ToJsonText(json)));
+        AtomicFile.WriteAllText(PolicyDirectory / $"{DeployEnvironment}.md", Secrets.Apply(PolicyReportFormats.ToMarkdown(report)));
+        if (pipelinePlan)
+            await ShowPolicyBesideThePlanAsync(report, json, cancellationToken);
+        Summaries.Set(nameof(PolicyCheck), report.OneLine);
+        if (!report.Passed)
+            throw new PolicyFailedException(FailureLine(report));
+        Output.Success(report.OneLine);
+    }
+
+    /// <summary>The results in summary.json, and as a section of the pull request's one plan comment.</summary>
+    async Task ShowPolicyBesideThePlanAsync(PolicyReport report, JsonObject json, CancellationToken cancellationToken)
+    {
+        var summaryJson = PlanDirectory / "summary.json";
+        if (summaryJson.FileExists() && JsonNode.Parse(await File.ReadAllTextAsync(summaryJson, cancellationToken)) is JsonObject summary)
+        {
+            summary["policy"] = json;
+            AtomicFile.WriteAllText(summaryJson, Secrets.Apply(PolicyReportFormats.ToJsonText(summary)));
+        }
+        var summaryMarkdown = PlanDirectory / "summary.md";
+        var planText = PlanDirectory / "plan.txt";
+        if (summaryMarkdown.FileExists() && planText.FileExists())
+            await PublishPlanCommentAsync(await File.ReadAllTextAsync(summaryMarkdown, cancellationToken), await File.ReadAllTextAsync(planText, cancellationToken),
+                PolicyReportFormats.ToMarkdown(report), cancellationToken);
+    }
+
+    static string FailureLine(PolicyReport report)
+    {
+        var counting = report.Counting;
+        var shown = counting.Count == 1
+            ? $"{counting[0].Rule} {counting[0].Address}: {counting[0].Reason}"
+            : string.Join("; ", counting.Take(3).Select(v => $"{v.Rule} {v.Address}")) + (counting.Count > 3 ? "; …" : "");
+        return $"Policy check failed for {report.Environment}: {counting.Count} violation{(counting.Count == 1 ? "" : "s")} ({shown}); fix the configuration, or waive with a reason and an expiry in {PolicyWaivers.FileName}.";
+    }
+
+    /// <summary>--allowed-instance-types, else the environment's profile (whichever profile this run was given).</summary>
+    IReadOnlyList<string> EnvironmentAllowedInstanceTypes()
+    {
+        if (AllowedInstanceTypes.Length > 0)
+            return AllowedInstanceTypes;
+        var profile = RootDirectory / ".nuke" / $"parameters.{DeployEnvironment}.json";
+        if (!profile.FileExists())
+            return [];
+        using var document = JsonDocument.Parse(File.ReadAllText(profile), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        return document.RootElement.TryGetProperty(nameof(AllowedInstanceTypes), out var types) && types.ValueKind == JsonValueKind.Array
+            ? [.. types.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!)]
+            : [];
+    }
+
+    /// <summary>A PolicyCheck that failed on exactly this plan stops the apply, even when PolicyCheck was skipped.</summary>
+    void RefuseAPlanThatFailedPolicy(string planSha256)
+    {
+        if (!PolicyReportFile.FileExists())
+            return;
+        var report = JsonNode.Parse(File.ReadAllText(PolicyReportFile));
+        if (report?["plan_sha256"]?.GetValue<string>() == planSha256 && report["passed"]?.GetValue<bool>() == false)
+            throw new InvalidOperationException($"TerraformApply refused: PolicyCheck failed on this plan ({report["summary"]?.GetValue<string>()}); fix the violations or waive them in {PolicyWaivers.FileName}.");
+    }
+
+    static string PolicyPending(string environment) =>
+        $"#### Policy check: ⏳ pending (`{StatusContexts.For(nameof(PolicyCheck), environment)}`)\n";
+}
+
+sealed class PolicyFailedException(string message) : Exception(message);

@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Pipeline.Terraform;
+
+namespace Pipeline.Policies;
+
+/// <summary>
+/// EBS volumes are encrypted, said in the configuration: aws_ebs_volume, an instance's root and EBS block devices,
+/// a launch template's EBS mappings. Encryption left to the account's default is known only after apply, and fails.
+/// </summary>
+public sealed class EncryptedVolumesRule : IPolicyRule
+{
+    private static readonly HashSet<string> Types = ["aws_ebs_volume", "aws_instance", "aws_launch_template"];
+
+    public string Id => "encrypted-volumes";
+    public string Description => "EBS volumes, root volumes included, are encrypted";
+
+    public bool Watches(string resourceType) => Types.Contains(resourceType);
+
+    public IEnumerable<string> Check(PlannedResource resource, PolicyContext context)
+    {
+        switch (resource.Type)
+        {
+            case "aws_ebs_volume":
+                if (!IsTrue(resource.Attribute("encrypted")))
+                    yield return resource.IsUnknown("encrypted") ? "encryption is not set (known only after apply); set encrypted = true" : "the volume is not encrypted; set encrypted = true";
+                break;
+            case "aws_instance":
+                var roots = Blocks(resource.Attribute("root_block_device"));
+                if (roots.Count == 0)
+                    yield return "root volume encryption is not set (left to the account default); set root_block_device { encrypted = true }";
+                else if (!roots.All(r => IsTrue(Property(r, "encrypted"))))
+                    yield return "the root volume is not encrypted; set root_block_device { encrypted = true }";
+                foreach (var device in Blocks(resource.Attribute("ebs_block_device")).Where(d => !IsTrue(Property(d, "encrypted"))))
+                    yield return $"EBS block device {Property(device, "device_name")?.GetString() ?? "?"} is not encrypted; set encrypted = true";
+                break;
+            default:
+                foreach (var mapping in Blocks(resource.Attribute("block_device_mappings")))
+                    foreach (var ebs in Blocks(Property(mapping, "ebs")).Where(e => !IsTrue(Property(e, "encrypted"))))
+                        yield return $"EBS mapping {Property(mapping, "device_name")?.GetString() ?? "?"} is not encrypted; set ebs {{ encrypted = true }}";
+                break;
+        }
+    }
+
+    private static List<JsonElement> Blocks(JsonElement? value) =>
+        value is { ValueKind: JsonValueKind.Array } array ? [.. array.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object)] : [];
+
+    private static JsonElement? Property(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+    /// <summary>true, or "true" (launch templates declare encrypted as a string).</summary>
+    private static bool IsTrue(JsonElement? value) =>
+        value is { ValueKind: JsonValueKind.True } || value is { ValueKind: JsonValueKind.String } s && s.GetString() == "true";
+}
