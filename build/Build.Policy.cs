@@ -20,6 +20,8 @@ partial class Build
     {
         var pipelinePlan = PlanJson is null;
         var planJson = PlanJson ?? PlanDirectory / "plan.json";
+        if (!pipelinePlan && !PlanJson!.FileExists())
+            throw new FileNotFoundException($"Plan file {PlanJson} (--plan-json) does not exist; expected the output of 'terraform show -json <planfile>'.");
         if (!AbsolutePath.Create(planJson).FileExists())
             throw new FileNotFoundException($"No plan to check for environment '{DeployEnvironment}': {planJson} does not exist; run TerraformPlan (or TerraformDestroy) first, or pass --plan-json <file>.");
         if (pipelinePlan)

@@ -101,16 +101,30 @@ public static class PlanReader
     /// that position. Returns the position unchanged for a scalar or a value that starts past the buffer (read as
     /// usual), and -1 for a value that goes on past the buffer.
     /// </summary>
-    private static int SkipInBuffer(byte[] buffer, int position, int length)
+    private static int SkipInBuffer(byte[] buffer, int position, int length) => FindValue(buffer, position, length, out var start, out var size, out var colonPending) switch
     {
-        var start = ValueStart(buffer, position, length, out var colonPending);
+        ValueExtent.InBuffer => Placeholder(buffer, start + size, colonPending),
+        ValueExtent.PastBuffer => -1,
+        _ => position,
+    };
+
+    private enum ValueExtent { NotAContainer, PastBuffer, InBuffer }
+
+    /// <summary>Where the object or array after a property name starts, and its size when it ends inside the buffer.</summary>
+    private static ValueExtent FindValue(byte[] buffer, int position, int length, out int start, out int size, out bool colonPending)
+    {
+        size = -1;
+        start = ValueStart(buffer, position, length, out colonPending);
         if (start < 0)
-            return position;
+            return ValueExtent.NotAContainer;
         var skipper = new JsonValueSkipper();
-        var size = skipper.Advance(buffer.AsSpan(start, length - start));
-        if (size < 0)
-            return -1;
-        var end = start + size;
+        size = skipper.Advance(buffer.AsSpan(start, length - start));
+        return size < 0 ? ValueExtent.PastBuffer : ValueExtent.InBuffer;
+    }
+
+    /// <summary>The value's last bytes become <c>0</c> (after the colon if still unread): where the reader resumes.</summary>
+    private static int Placeholder(byte[] buffer, int end, bool colonPending)
+    {
         buffer[end - 1] = (byte)'0';
         if (!colonPending)
             return end - 1;
@@ -126,15 +140,10 @@ public static class PlanReader
     /// </summary>
     private static int CaptureInBuffer(byte[] buffer, int position, int length, PlanVisitor visitor)
     {
-        var start = ValueStart(buffer, position, length, out _);
-        if (start < 0)
-            return position;
-        var skipper = new JsonValueSkipper();
-        var size = skipper.Advance(buffer.AsSpan(start, length - start));
-        if (size < 0)
+        if (FindValue(buffer, position, length, out var start, out var size, out var colonPending) != ValueExtent.InBuffer)
             return position;
         visitor.Captured(buffer.AsSpan(start, size));
-        return SkipInBuffer(buffer, position, length);
+        return Placeholder(buffer, start + size, colonPending);
     }
 
     /// <summary>Where an object or array value starts after a property name, or -1 when it is anything else.</summary>

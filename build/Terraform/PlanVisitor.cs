@@ -7,7 +7,7 @@ namespace Pipeline.Terraform;
 /// The state machine behind <see cref="PlanReader"/>: it sees one token at a time and keeps only what a summary
 /// needs — names of the few properties it looks at (as codes, not strings), and one change entry at a time.
 /// </summary>
-internal sealed class PlanVisitor(string source, PlannedResourceSink? sink = null)
+internal sealed partial class PlanVisitor(string source, PlannedResourceSink? sink = null)
 {
     private enum Name : byte { Other, FormatVersion, TerraformVersion, ResourceChanges, ResourceDrift, OutputChanges, PlannedValues, Address, Mode, Type, ResourceName, Index, ModuleAddress, Change, Actions, After, AfterUnknown }
 
@@ -23,18 +23,13 @@ internal sealed class PlanVisitor(string source, PlannedResourceSink? sink = nul
     private readonly List<string> _actions = [];
     private string? _address, _mode, _type, _resourceName, _index, _moduleAddress, _outputName;
 
-    // With a sink: the values of the resource change being read (after, after_unknown), for the types it watches.
-    private JsonValueCapture? _capture;
-    private bool _capturingUnknown;
-    private JsonElement? _after, _afterUnknown;
-
     private readonly Dictionary<PlanAction, List<string>> _resources = [];
     private readonly List<OutputChange> _outputs = [];
     private readonly List<string> _drift = [];
 
     public void Visit(ref Utf8JsonReader reader)
     {
-        if (_capture is not null)
+        if (_capturing)
             Capture(ref reader);
         switch (reader.TokenType)
         {
@@ -105,7 +100,7 @@ internal sealed class PlanVisitor(string source, PlannedResourceSink? sink = nul
         2 => _names[1] == Name.OutputChanges,
         3 when InEntryList => _names[3] is Name.Address or Name.Mode or Name.Type or Name.ResourceName or Name.Index or Name.ModuleAddress or Name.Change,
         3 => _names[1] == Name.OutputChanges && _names[3] == Name.Actions,
-        4 => InEntryList && _names[3] == Name.Change && (_names[4] == Name.Actions || _capture is not null),
+        4 => InEntryList && _names[3] == Name.Change && (_names[4] == Name.Actions || _capturing),
         _ => true,
     };
 
@@ -190,49 +185,7 @@ internal sealed class PlanVisitor(string source, PlannedResourceSink? sink = nul
         _address = _mode = _type = _resourceName = _index = _moduleAddress = null;
         _after = _afterUnknown = null;
         _capture = null;
-    }
-
-    /// <summary>
-    /// Right after <c>after</c> or <c>after_unknown</c> in a resource change whose type the sink watches (or whose
-    /// type is not known yet: the entry may list it later).
-    /// </summary>
-    private bool WantsValues() =>
-        sink is not null && _depth == 4 && _names[1] == Name.ResourceChanges && _names[3] == Name.Change
-        && _names[4] is Name.After or Name.AfterUnknown && (_type is null || sink.Watches(_type));
-
-    private void StartCapture()
-    {
-        _capture = new JsonValueCapture();
-        _capturingUnknown = _names[4] == Name.AfterUnknown;
-        _captureRequested = true;
-    }
-
-    private bool _captureRequested;
-
-    /// <summary>Whether the property just read has a value to keep (the reader may hand over its bytes); asked once.</summary>
-    public bool TakeCaptureRequest()
-    {
-        var requested = _captureRequested;
-        _captureRequested = false;
-        return requested;
-    }
-
-    /// <summary>The whole value the capture was started for, as bytes: parsed at once instead of token by token.</summary>
-    public void Captured(ReadOnlySpan<byte> value)
-    {
-        var reader = new Utf8JsonReader(value);
-        var element = JsonElement.ParseValue(ref reader);
-        if (_capturingUnknown) _afterUnknown = element; else _after = element;
-        _capture = null;
-    }
-
-    private void Capture(ref Utf8JsonReader reader)
-    {
-        _capture!.Write(ref reader);
-        if (!_capture.Complete)
-            return;
-        if (_capturingUnknown) _afterUnknown = _capture.Finish(); else _after = _capture.Finish();
-        _capture = null;
+        _capturing = false;
     }
 
     /// <summary>Drift entries of Terraform 1.0 have no address: it is rebuilt from module, mode, type, name, index.</summary>
