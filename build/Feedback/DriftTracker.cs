@@ -53,6 +53,9 @@ public sealed class DriftTracker(FeedbackRun run, GitHubFeedback? github, SlackC
         if (open is not null)
         {
             await Guard("GitHub drift issue", async () => await github!.UpdateIssueAsync(open.Number, Title(run.Environment), body, cancellationToken));
+            if (open.Body?.Contains(Fingerprint(finding), StringComparison.Ordinal) == false)
+                await Guard("GitHub drift issue", async () => await github!.CommentAsync(open.Number,
+                    mask($"The drift changed ({finding.CheckedAt:yyyy-MM-dd HH:mm} UTC): {Changed(finding)}; a plan now would: {finding.PlanOneLine}."), cancellationToken));
             info($"Drift issue #{open.Number} updated: {run.Environment} has drifted since {since:yyyy-MM-dd HH:mm} UTC (Slack was told then).");
             return;
         }
@@ -76,7 +79,7 @@ public sealed class DriftTracker(FeedbackRun run, GitHubFeedback? github, SlackC
     private string Body(DriftFinding finding, DateTimeOffset since)
     {
         var text = new StringBuilder()
-            .Append(Marker(run.Environment)).Append('\n')
+            .Append(Marker(run.Environment)).Append(Fingerprint(finding)).Append('\n')
             .Append($"### `{run.Environment}` has drifted from its Terraform configuration\n\n")
             .Append($"Since {since:yyyy-MM-dd HH:mm} UTC · last checked {finding.CheckedAt:yyyy-MM-dd HH:mm} UTC on commit `{run.Commit ?? "unknown"}`")
             .Append(run.BuildUrl is null ? "" : $" · [CircleCI job]({run.BuildUrl})").Append("\n\n")
@@ -96,6 +99,14 @@ public sealed class DriftTracker(FeedbackRun run, GitHubFeedback? github, SlackC
             new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = mask(markdown) } },
             new JsonObject { ["type"] = "context", ["elements"] = new JsonArray(new JsonObject { ["type"] = "mrkdwn", ["text"] = mask(context) }) });
         await Guard("Slack", async () => await slack.PostAsync(slackChannel, blocks, mask(markdown.Replace("*", "")), null, null, cancellationToken));
+    }
+
+    /// <summary>What drifted, hidden in the body: a later check that finds something else says so in a comment.</summary>
+    private static string Fingerprint(DriftFinding finding)
+    {
+        var what = string.Join("\n", finding.ChangedOutside.Order(StringComparer.Ordinal)) + "\n" + finding.PlanOneLine + "\n" + finding.SummaryMarkdown;
+        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(what)))[..16].ToLowerInvariant();
+        return $"<!-- drift:{hash} -->";
     }
 
     private static string Changed(DriftFinding finding) =>

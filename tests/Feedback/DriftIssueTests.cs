@@ -33,7 +33,7 @@ public sealed class DriftIssueTests(MotoServer moto) : IClassFixture<MotoServer>
     }
 
     [SkippableFact]
-    public async Task A_drifted_environment_opens_one_issue_updates_it_each_night_and_closes_it_when_clean_with_two_Slack_messages()
+    public async Task A_drifted_environment_opens_one_issue_updates_it_each_night_comments_when_the_drift_changes_and_closes_it_when_clean_with_two_Slack_messages()
     {
         var job = _jobs.Checkout();
         await TerraformJobs.Succeeds(job.RunAsync(["TerraformPlan", "--skip"], _jobs.Main("c0ffee1")));
@@ -50,9 +50,15 @@ public sealed class DriftIssueTests(MotoServer moto) : IClassFixture<MotoServer>
         var opened = Assert.Single(_services.GitHub.Issues.Values);
         var second = await job.RunAsync(["DriftCheck", "--skip", "--profile", "dev"], Night(2));
         var updated = Assert.Single(_services.GitHub.Issues.Values);
+        Assert.Empty(_services.GitHub.CommentsOn(1)); // the same drift: the issue is updated, nobody is pinged
+        var more = Night(3);
+        more["TF_VAR_apply_delay_trigger"] = "changed-by-hand"; // a second resource now differs too
+        await job.RunAsync(["DriftCheck", "--skip", "--profile", "dev"], more);
+        Assert.Single(_services.GitHub.Issues);
+        Assert.StartsWith("The drift changed", Assert.Single(_services.GitHub.CommentsOn(1)));
         Assert.Single(_services.Slack.Messages);
         File.WriteAllText(variables, original);
-        var fixedNight = await TerraformJobs.Succeeds(job.RunAsync(["DriftCheck", "--skip", "--profile", "dev"], Night(3)));
+        var fixedNight = await TerraformJobs.Succeeds(job.RunAsync(["DriftCheck", "--skip", "--profile", "dev"], Night(4)));
 
         Assert.Equal(ExitCodes.TargetFailed, first.ExitCode);
         Assert.Equal(ExitCodes.TargetFailed, second.ExitCode);
@@ -65,7 +71,7 @@ public sealed class DriftIssueTests(MotoServer moto) : IClassFixture<MotoServer>
         Assert.Contains("Drift issue #1 updated", second.Output);
         var closed = Assert.Single(_services.GitHub.Issues.Values);
         Assert.Equal(("closed", "completed"), (closed.State, closed.StateReason));
-        Assert.StartsWith("No drift any more: dev matches its Terraform configuration", Assert.Single(_services.GitHub.CommentsOn(1)));
+        Assert.StartsWith("No drift any more: dev matches its Terraform configuration", _services.GitHub.CommentsOn(1)[^1]);
         Assert.Contains("Closed drift issue #1", fixedNight.Output);
         var messages = _services.Slack.Messages.Values.OrderBy(m => m.Ts).Select(m => m.Text).ToList();
         Assert.Equal(2, messages.Count);
@@ -76,7 +82,7 @@ public sealed class DriftIssueTests(MotoServer moto) : IClassFixture<MotoServer>
 
         // The next drift is a new episode: a new issue, a new message.
         File.WriteAllText(variables, original.Replace("t3.micro", "t3.small"));
-        await job.RunAsync(["DriftCheck", "--skip", "--profile", "dev"], Night(4));
+        await job.RunAsync(["DriftCheck", "--skip", "--profile", "dev"], Night(5));
         Assert.Equal(2, _services.GitHub.Issues.Count);
         Assert.Equal(3, _services.Slack.Messages.Count);
         Assert.DoesNotContain(FeedbackFixture.GitHubToken, first.Output + second.Output + clean.Output);

@@ -76,10 +76,13 @@ public sealed class GitHubFeedback(IGitHubClient client, string owner, string re
     public async Task UpdateIssueAsync(int number, string title, string body, CancellationToken cancellationToken) =>
         await resilience.ExecuteAsync(async _ => await client.Issue.Update(owner, repository, number, new IssueUpdate { Title = title, Body = body }), cancellationToken);
 
+    public async Task CommentAsync(int number, string comment, CancellationToken cancellationToken) =>
+        await resilience.ExecuteAsync(async _ => await client.Issue.Comment.Create(owner, repository, number, comment), cancellationToken);
+
     /// <summary>Says why in a comment, then closes the issue as completed.</summary>
     public async Task CommentAndCloseAsync(int number, string comment, CancellationToken cancellationToken)
     {
-        await resilience.ExecuteAsync(async _ => await client.Issue.Comment.Create(owner, repository, number, comment), cancellationToken);
+        await CommentAsync(number, comment, cancellationToken);
         await resilience.ExecuteAsync(async _ => await client.Issue.Update(owner, repository, number,
             new IssueUpdate { State = ItemState.Closed, StateReason = ItemStateReason.Completed }), cancellationToken);
     }
