@@ -35,9 +35,11 @@ partial class Build
         foreach (var line in PolicyReportFormats.ToLines(report))
             Output.Info(line);
         var json = PolicyReportFormats.ToJson(report);
+        // A check of some other plan (--plan-json) never takes the place of the environment plan's result.
+        var name = pipelinePlan ? DeployEnvironment : $"{DeployEnvironment}.plan-json";
         PolicyDirectory.CreateDirectory();
-        AtomicFile.WriteAllText(PolicyReportFile, Secrets.Apply(PolicyReportFormats.ToJsonText(json)));
-        AtomicFile.WriteAllText(PolicyDirectory / $"{DeployEnvironment}.md", Secrets.Apply(PolicyReportFormats.ToMarkdown(report)));
+        AtomicFile.WriteAllText(PolicyDirectory / $"{name}.json", Secrets.Apply(PolicyReportFormats.ToJsonText(json)));
+        AtomicFile.WriteAllText(PolicyDirectory / $"{name}.md", Secrets.Apply(PolicyReportFormats.ToMarkdown(report)));
         if (pipelinePlan)
             await ShowPolicyBesideThePlanAsync(report, json, cancellationToken);
         Summaries.Set(nameof(PolicyCheck), report.OneLine);

@@ -47,20 +47,37 @@ public static class PolicyWaivers
 
     private static PolicyWaiver Parse(JsonElement waiver, int number, IReadOnlyCollection<string> ruleIds)
     {
-        string Required(string name) =>
-            waiver.ValueKind == JsonValueKind.Object && waiver.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString())
-                ? value.GetString()!.Trim()
-                : throw new PolicyWaiverException($"{FileName}: waiver {number} has no '{name}'; {Expected}.");
-        var rule = Required("rule");
+        // Common spellings are accepted for each field (expiry, expires_on, …); the first is the documented one.
+        string Required(params string[] names)
+        {
+            foreach (var name in names)
+                if (waiver.ValueKind == JsonValueKind.Object && waiver.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString()))
+                    return value.GetString()!.Trim();
+            throw new PolicyWaiverException($"{FileName}: waiver {number} has no '{names[0]}'; {Expected}.");
+        }
+        var rule = Required("rule", "policy");
         if (!ruleIds.Contains(rule))
             throw new PolicyWaiverException($"{FileName}: waiver {number} names rule '{rule}'; expected one of {string.Join(", ", ruleIds)}.");
-        var address = Required("address");
-        var reason = Required("reason");
-        var expiresText = Required("expires");
-        if (!DateOnly.TryParseExact(expiresText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var expires))
+        var address = Required("address", "resource");
+        var reason = Required("reason", "justification");
+        var expiresText = Required("expires", "expiry", "expires_on", "expiry_date", "expiration", "expiration_date");
+        if (!TryParseExpiry(expiresText, out var expires))
             throw new PolicyWaiverException($"{FileName}: waiver {number} expires '{expiresText}'; expected a date as YYYY-MM-DD.");
         string? environment = waiver.TryGetProperty("environment", out var env) && env.ValueKind == JsonValueKind.String ? env.GetString() : null;
         return new PolicyWaiver(rule, address, reason, expires, environment);
+    }
+
+    /// <summary>A date (valid through that day, UTC), or an ISO 8601 time, taken as its day in UTC.</summary>
+    private static bool TryParseExpiry(string text, out DateOnly expires)
+    {
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out expires))
+            return true;
+        if (text.Contains('T') && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        {
+            expires = DateOnly.FromDateTime(time.UtcDateTime);
+            return true;
+        }
+        return false;
     }
 }
 

@@ -39,7 +39,7 @@ public sealed class PolicyCheckTargetTests : IDisposable
         Assert.Contains("policy violation: required-tags module.db.module.db_2.module.db_instance.aws_db_instance.this[0]: missing tags", outcome.Output);
         Assert.Equal(1, ErrorLines(outcome.Output));
         Assert.Matches(@"error: PolicyCheck failed: Policy check failed for dev: \d+ violations \(.+; …\); fix the configuration, or waive with a reason and an expiry in policy-waivers.json\.", outcome.Output);
-        var report = JsonNode.Parse(File.ReadAllText(_run.Temp / "policy" / "dev.json"))!;
+        var report = JsonNode.Parse(File.ReadAllText(_run.Temp / "policy" / "dev.plan-json.json"))!;
         Assert.False((bool)report["passed"]!);
     }
 

@@ -226,4 +226,25 @@ public sealed class PolicyRulesTests : IDisposable
             Load("""[{"rule": "required-tags", "address": "a.b", "reason": "r", "expires": "31/12/2026"}]"""));
         Assert.StartsWith("policy-waivers.json is not valid JSON (line 1)", Load("""{"waivers": [ """));
     }
+
+    [Fact]
+    public void A_waiver_file_accepts_a_plain_list_common_field_spellings_and_an_ISO_time_as_expiry()
+    {
+        var path = Path.Combine(_directory, "policy-waivers.json");
+        File.WriteAllText(path, """
+            [ { "rule": "required-tags", "resource": "aws_s3_bucket.logs", "reason": "vendor bucket", "expiry": "2027-01-31T12:00:00Z" },
+              // comments are allowed, as in the parameter files
+              { "rule": "encrypted-volumes", "address": "aws_ebs_volume.scratch", "reason": "scratch", "expires": "2026-12-01", "environment": "dev" }, ]
+            """);
+
+        var waivers = PolicyWaivers.Load(path, PolicyEvaluation.WaivableRuleIds(PolicyRules.All));
+
+        Assert.Equal(
+            [
+                new PolicyWaiver("required-tags", "aws_s3_bucket.logs", "vendor bucket", new DateOnly(2027, 1, 31), null),
+                new PolicyWaiver("encrypted-volumes", "aws_ebs_volume.scratch", "scratch", new DateOnly(2026, 12, 1), "dev"),
+            ],
+            waivers);
+        Assert.Empty(PolicyWaivers.Load(Path.Combine(_directory, "absent.json"), ["required-tags"]));
+    }
 }

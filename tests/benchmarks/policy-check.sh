@@ -40,7 +40,7 @@ for plan in tagged untagged; do
     read -r t m < <(measure jq "$JQ_PROGRAM" "$WORK/$plan.json"); jq_t+=("$t"); jq_m+=("$m")
   done
   theirs=$(jq "$JQ_PROGRAM" "$WORK/$plan.json")
-  ours=$(jq '[.rules[].violations[].address] | unique | length' .nuke/temp/policy/dev.json)
+  ours=$(jq '[.rules[].violations[].address] | unique | length' .nuke/temp/policy/dev.plan-json.json)
   [ "$ours" = "$theirs" ] || { echo "different answers on $plan: PolicyCheck $ours, jq $theirs" >&2; exit 1; }
   ot=$(printf '%s\n' "${ours_t[@]}" | median); jt=$(printf '%s\n' "${jq_t[@]}" | median)
   om=$(printf '%s\n' "${ours_m[@]}" | sort -n | tail -n 1); jm=$(printf '%s\n' "${jq_m[@]}" | sort -n | tail -n 1)
