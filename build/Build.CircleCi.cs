@@ -82,7 +82,7 @@ partial class Build
             },
             .. Environments.Select(environment => new CircleCiWorkflow($"rollback-{environment}")
             {
-                Targets = [nameof(Rollback), nameof(SmokeTest)],
+                Targets = [nameof(Rollback), nameof(SmokeTest), nameof(DriftCheck)],
                 Exclude = [nameof(PackerValidate), nameof(PackerBuild)], // a rollback never bakes
                 Profiles = [environment],
                 BranchesOnly = [MainBranch],

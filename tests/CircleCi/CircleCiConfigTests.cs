@@ -149,12 +149,14 @@ public sealed class CircleCiConfigTests
             Assert.True(TransitivelyRequires(rollback, $"TerraformApply-{environment}", $"approve-TerraformApply-{environment}"));
             Assert.True(TransitivelyRequires(rollback, $"TerraformPlan-{environment}", $"Rollback-{environment}"));
             Assert.True(TransitivelyRequires(rollback, $"SmokeTest-{environment}", $"TerraformApply-{environment}"));
+            Assert.Equal([$"TerraformApply-{environment}"], Requires(rollback[$"DriftCheck-{environment}"]));
 
             var teardown = WorkflowJobs(document, $"teardown-{environment}");
             Assert.Equal(environment, root.GetProperty("workflows").GetProperty($"teardown-{environment}").GetProperty("when").GetProperty("equal")[0].GetString());
             Assert.Equal([$"approve-TerraformApply-{environment}"], Requires(teardown[$"TerraformApply-{environment}"]));
             Assert.Equal([$"PolicyCheck-{environment}"], Requires(teardown[$"approve-TerraformApply-{environment}"]));
             Assert.Equal([$"TerraformDestroy-{environment}"], Requires(teardown[$"PolicyCheck-{environment}"]));
+            Assert.DoesNotContain($"DriftCheck-{environment}", teardown.Keys); // after a teardown, everything "drifted"
         }
         Assert.Contains("./build.sh TerraformDestroy --skip --profile << parameters.profile >> --confirm-destroy << pipeline.parameters.destroy-environment >>", Committed);
     }
