@@ -34,14 +34,13 @@ partial class Build
 
         foreach (var line in PolicyReportFormats.ToLines(report))
             Output.Info(line);
-        var json = PolicyReportFormats.ToJson(report);
         // A check of some other plan (--plan-json) never takes the place of the environment plan's result.
         var name = pipelinePlan ? DeployEnvironment : $"{DeployEnvironment}.plan-json";
         PolicyDirectory.CreateDirectory();
-        AtomicFile.WriteAllText(PolicyDirectory / $"{name}.json", Secrets.Apply(PolicyReportFormats.ToJsonText(json)));
+        AtomicFile.Write(PolicyDirectory / $"{name}.json", stream => PolicyReportFormats.WriteJson(stream, report, Secrets.Apply));
         AtomicFile.WriteAllText(PolicyDirectory / $"{name}.md", Secrets.Apply(PolicyReportFormats.ToMarkdown(report)));
         if (pipelinePlan)
-            await ShowPolicyBesideThePlanAsync(report, json, cancellationToken);
+            await ShowPolicyBesideThePlanAsync(report, cancellationToken);
         Summaries.Set(nameof(PolicyCheck), report.OneLine);
         if (!report.Passed)
             throw new PolicyFailedException(FailureLine(report));
@@ -49,19 +48,16 @@ partial class Build
     }
 
     /// <summary>The results in summary.json, and as a section of the pull request's one plan comment.</summary>
-    async Task ShowPolicyBesideThePlanAsync(PolicyReport report, JsonObject json, CancellationToken cancellationToken)
+    async Task ShowPolicyBesideThePlanAsync(PolicyReport report, CancellationToken cancellationToken)
     {
         var summaryJson = PlanDirectory / "summary.json";
         if (summaryJson.FileExists() && JsonNode.Parse(await File.ReadAllTextAsync(summaryJson, cancellationToken)) is JsonObject summary)
-        {
-            summary["policy"] = json;
-            AtomicFile.WriteAllText(summaryJson, Secrets.Apply(PolicyReportFormats.ToJsonText(summary)));
-        }
+            AtomicFile.Write(summaryJson, stream => PolicyReportFormats.WriteIntoSummary(stream, summary, report, Secrets.Apply));
         var summaryMarkdown = PlanDirectory / "summary.md";
         var planText = PlanDirectory / "plan.txt";
         if (summaryMarkdown.FileExists() && planText.FileExists())
             await PublishPlanCommentAsync(await File.ReadAllTextAsync(summaryMarkdown, cancellationToken), await File.ReadAllTextAsync(planText, cancellationToken),
-                PolicyReportFormats.ToMarkdown(report), cancellationToken);
+                PolicyReportFormats.ToMarkdown(report, listed: 50), cancellationToken);
     }
 
     static string FailureLine(PolicyReport report)

@@ -10,4 +10,14 @@ public static class AtomicFile
         File.WriteAllText(temporary, content);
         File.Move(temporary, path, overwrite: true);
     }
+
+    /// <summary>The same for content written as a stream (a large report is never one string in memory).</summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temporary = path + ".tmp";
+        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            write(stream);
+        File.Move(temporary, path, overwrite: true);
+    }
 }

@@ -28,7 +28,10 @@ public sealed record PolicyReport(
 {
     public IEnumerable<PolicyViolation> AllViolations => Rules.SelectMany(r => r.Violations).Concat(PlanViolations);
 
-    public IReadOnlyList<PolicyViolation> Counting => [.. AllViolations.Where(v => v.Counts)];
+    private IReadOnlyList<PolicyViolation>? _counting;
+
+    /// <summary>The violations that fail the check: not waived, or waived by an expired waiver.</summary>
+    public IReadOnlyList<PolicyViolation> Counting => _counting ??= [.. AllViolations.Where(v => v.Counts)];
 
     public bool Passed => Counting.Count == 0;
 
