@@ -185,6 +185,21 @@ public sealed class PolicyRulesTests : IDisposable
     }
 
     [Fact]
+    public void The_comment_section_lists_a_bounded_number_of_violations_and_counts_the_rest()
+    {
+        var report = Evaluate(Instance("a", "m5.large"), Instance("b", "m5.large"), Instance("c", "m5.large"));
+
+        var section = PolicyReportFormats.ToMarkdown(report, listed: 1);
+
+        Assert.Contains("#### Policy check: ❌ 3 violations", section);
+        Assert.Contains("| `allowed-instance-types` — Instance types come from the environment's AllowedInstanceTypes | 3 | ❌ 3 violations |", section);
+        Assert.Contains("- `allowed-instance-types` `aws_instance.a`: instance type m5.large is not allowed in dev (allowed: t3.micro, t3.small)", section);
+        Assert.DoesNotContain("aws_instance.b", section);
+        Assert.Contains("- … and 2 more (the policy report in the CircleCI job's artifacts lists them all)", section);
+        Assert.Contains("aws_instance.c", PolicyReportFormats.ToMarkdown(report));
+    }
+
+    [Fact]
     public void A_plan_with_changes_that_no_rule_looks_at_fails_closed()
     {
         var report = Evaluate(
