@@ -67,7 +67,7 @@ partial class Build
         if (slack is null) Output.Info("Slack feedback is off: no SLACK_TOKEN or SLACK_WEBHOOK_URL.");
         return [new PipelineFeedback(FeedbackRun, github, slack, SlackChannel, RunEarliestStartAsync, ProfileOf, Secrets.Apply, m => Output.Warning(m))
         {
-            SlackQuietTargets = new HashSet<string> { nameof(DriftCheck) }, // DriftTracker tells Slack when the drift state changes, not every night
+            ThreadOnlyTargets = new HashSet<string> { nameof(DriftCheck) }, // DriftTracker tells Slack when the drift state changes
         }];
     }
 

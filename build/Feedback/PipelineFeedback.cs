@@ -22,8 +22,11 @@ public sealed class PipelineFeedback(
     private readonly SlackThread? _thread = slack is { CanThread: true } && slackChannel is not null ? new SlackThread(slack, slackChannel, run, runEarliestStart) : null;
     private readonly Dictionary<string, SlackMessage> _replies = new(StringComparer.Ordinal);
 
-    /// <summary>Targets that tell Slack themselves, and only what changed: no per-target replies for them.</summary>
-    public IReadOnlySet<string> SlackQuietTargets { get; init; } = new HashSet<string>();
+    /// <summary>
+    /// Targets that reply only in a run thread that already exists (a deploy's), never starting one or posting alone:
+    /// they tell Slack themselves what matters (DriftCheck: a change of drift state, not every night).
+    /// </summary>
+    public IReadOnlySet<string> ThreadOnlyTargets { get; init; } = new HashSet<string>();
 
     private string JobName(string target) => profileOf(target) is { } profile ? $"{target}-{profile}" : target;
 
@@ -32,8 +35,9 @@ public sealed class PipelineFeedback(
         await Guard("GitHub status", () => SetStatusAsync(target, StatusState.Pending, "started", cancellationToken));
         await Guard("Slack", async () =>
         {
-            if (_thread is null || SlackQuietTargets.Contains(target)) return;
-            var parent = await _thread.ParentAsync(cancellationToken);
+            if (_thread is null) return;
+            var parent = ThreadOnlyTargets.Contains(target) ? await _thread.ExistingParentAsync(cancellationToken) : await _thread.ParentAsync(cancellationToken);
+            if (parent is null) return;
             var (blocks, text) = SlackMessages.Target(run, JobName(target), "started", null);
             var reply = await slack!.PostAsync(parent.Channel, Masked(blocks), mask(text), parent.Ts, null, cancellationToken);
             if (reply is not null) _replies[target] = reply;
@@ -53,16 +57,18 @@ public sealed class PipelineFeedback(
         await Guard("GitHub status", () => SetStatusAsync(result.Target, status, $"{state} {detail}", cancellationToken));
         await Guard("Slack", async () =>
         {
-            if (slack is null || SlackQuietTargets.Contains(result.Target)) return;
+            if (slack is null) return;
             var (blocks, text) = SlackMessages.Target(run, JobName(result.Target), state, detail);
+            var threadOnly = ThreadOnlyTargets.Contains(result.Target);
             if (_replies.TryGetValue(result.Target, out var reply))
                 await slack.UpdateAsync(reply, Masked(blocks), mask(text), cancellationToken);
             else if (_thread is not null)
             {
-                var parent = await _thread.ParentAsync(cancellationToken);
-                await slack.PostAsync(parent.Channel, Masked(blocks), mask(text), parent.Ts, null, cancellationToken);
+                var parent = threadOnly ? await _thread.ExistingParentAsync(cancellationToken) : await _thread.ParentAsync(cancellationToken);
+                if (parent is not null)
+                    await slack.PostAsync(parent.Channel, Masked(blocks), mask(text), parent.Ts, null, cancellationToken);
             }
-            else
+            else if (!threadOnly)
                 await slack.PostAsync(null, Masked(blocks), mask(text), null, null, cancellationToken);
         });
     }

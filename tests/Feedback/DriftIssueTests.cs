@@ -87,4 +87,22 @@ public sealed class DriftIssueTests(MotoServer moto) : IClassFixture<MotoServer>
         Assert.Equal(3, _services.Slack.Messages.Count);
         Assert.DoesNotContain(FeedbackFixture.GitHubToken, first.Output + second.Output + clean.Output);
     }
+
+    [SkippableFact]
+    public async Task Right_after_an_apply_DriftCheck_replies_in_the_deploy_runs_thread_and_never_starts_one()
+    {
+        var job = _jobs.Checkout();
+        var deploy = Night(0);
+        deploy["CIRCLE_WORKFLOW_ID"] = "wf-deploy";
+        await TerraformJobs.Succeeds(job.RunAsync(["TerraformPlan", "--skip", "--profile", "dev"], deploy));
+        await TerraformJobs.Succeeds(job.RunAsync(["TerraformApply", "--skip", "--profile", "dev"], deploy));
+        await TerraformJobs.Succeeds(job.RunAsync(["DriftCheck", "--skip", "--profile", "dev"], deploy));
+        await TerraformJobs.Succeeds(job.RunAsync(["DriftCheck", "--skip", "--profile", "dev"], Night(1)));
+
+        var parent = Assert.Single(_services.Slack.Parents);
+        Assert.Equal("wf-deploy", parent.RunId);
+        var replies = _services.Slack.Replies(parent.Ts).Select(r => r.Text).ToList();
+        Assert.Contains(replies, r => r.StartsWith(":white_check_mark: DriftCheck-dev succeeded", StringComparison.Ordinal) && r.Contains("no drift"));
+        Assert.Empty(_services.GitHub.Issues);
+    }
 }

@@ -31,6 +31,10 @@ public sealed class SlackThread(SlackClient slack, string channel, FeedbackRun r
         return _parent = winner;
     }
 
+    /// <summary>The run's message when some job already posted it; never posts one.</summary>
+    public async Task<SlackMessage?> ExistingParentAsync(CancellationToken cancellationToken) =>
+        _parent ??= await FindAsync(await earliestStart(cancellationToken), cancellationToken);
+
     private async Task<SlackMessage?> FindAsync(DateTimeOffset oldest, CancellationToken cancellationToken)
     {
         var messages = await slack.HistoryAsync(channel, oldest, ReadPastFirstMatch, cancellationToken);
