@@ -122,12 +122,16 @@ partial class Build
     };
 
     /// <summary>Whether an environment's profile (.nuke/parameters.&lt;env&gt;.json) asks for an approval before it applies.</summary>
-    bool ProfileRequiresApproval(string environment)
+    bool ProfileRequiresApproval(string environment) =>
+        ProfileSetting(environment, nameof(RequireApproval)) is not { ValueKind: System.Text.Json.JsonValueKind.False };
+
+    /// <summary>A setting of an environment's profile read directly, whatever profile this run was given; null when absent.</summary>
+    System.Text.Json.JsonElement? ProfileSetting(string environment, string name)
     {
         var profile = RootDirectory / ".nuke" / $"parameters.{environment}.json";
-        if (!profile.FileExists()) return true;
+        if (!profile.FileExists()) return null;
         using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(profile),
             new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        return !document.RootElement.TryGetProperty(nameof(RequireApproval), out var value) || value.ValueKind != System.Text.Json.JsonValueKind.False;
+        return document.RootElement.TryGetProperty(name, out var value) ? value.Clone() : null;
     }
 }

@@ -70,18 +70,11 @@ partial class Build
     }
 
     /// <summary>--allowed-instance-types, else the environment's profile (whichever profile this run was given).</summary>
-    IReadOnlyList<string> EnvironmentAllowedInstanceTypes()
-    {
-        if (AllowedInstanceTypes.Length > 0)
-            return AllowedInstanceTypes;
-        var profile = RootDirectory / ".nuke" / $"parameters.{DeployEnvironment}.json";
-        if (!profile.FileExists())
-            return [];
-        using var document = JsonDocument.Parse(File.ReadAllText(profile), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        return document.RootElement.TryGetProperty(nameof(AllowedInstanceTypes), out var types) && types.ValueKind == JsonValueKind.Array
+    IReadOnlyList<string> EnvironmentAllowedInstanceTypes() =>
+        AllowedInstanceTypes.Length > 0 ? AllowedInstanceTypes
+        : ProfileSetting(DeployEnvironment, nameof(AllowedInstanceTypes)) is { ValueKind: JsonValueKind.Array } types
             ? [.. types.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!)]
             : [];
-    }
 
     /// <summary>A PolicyCheck that failed on exactly this plan stops the apply, even when PolicyCheck was skipped.</summary>
     void RefuseAPlanThatFailedPolicy(string planSha256)
