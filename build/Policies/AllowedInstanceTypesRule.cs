@@ -19,11 +19,12 @@ public sealed class AllowedInstanceTypesRule : IPolicyRule
     public IEnumerable<string> Check(PlannedResource resource, PolicyContext context)
     {
         var type = resource.Attribute("instance_type")?.GetString();
+        var shown = type is null ? "" : resource.Shown("instance_type", type);
         if (type is null)
             yield return "the instance type is known only after apply; set instance_type to an allowed type";
         else if (context.AllowedInstanceTypes.Count == 0)
-            yield return $"instance type {type}: no types are allowed in {context.Environment}; list them as AllowedInstanceTypes in .nuke/parameters.{context.Environment}.json";
+            yield return $"instance type {shown}: no types are allowed in {context.Environment}; list them as AllowedInstanceTypes in .nuke/parameters.{context.Environment}.json";
         else if (!context.AllowedInstanceTypes.Contains(type, StringComparer.Ordinal))
-            yield return $"instance type {type} is not allowed in {context.Environment} (allowed: {string.Join(", ", context.AllowedInstanceTypes)})";
+            yield return $"instance type {shown} is not allowed in {context.Environment} (allowed: {string.Join(", ", context.AllowedInstanceTypes)})";
     }
 }

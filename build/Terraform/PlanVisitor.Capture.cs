@@ -11,9 +11,10 @@ internal sealed partial class PlanVisitor
     /// <summary>Set while the value of a watched after/after_unknown is being read; the writer only on the slow path.</summary>
     private bool _capturing;
     private JsonValueCapture? _capture;
-    private bool _capturingUnknown;
+    /// <summary>Which of after, after_unknown, after_sensitive is being captured.</summary>
+    private Name _capturedValue;
     private bool _captureRequested;
-    private JsonElement? _after, _afterUnknown;
+    private JsonElement? _after, _afterUnknown, _afterSensitive;
 
     /// <summary>
     /// Right after <c>after</c> or <c>after_unknown</c> in a resource change whose type the sink watches (or whose
@@ -21,13 +22,13 @@ internal sealed partial class PlanVisitor
     /// </summary>
     private bool WantsValues() =>
         sink is not null && _depth == 4 && _names[1] == Name.ResourceChanges && _names[3] == Name.Change
-        && _names[4] is Name.After or Name.AfterUnknown && (_type is null || sink.Watches(_type));
+        && _names[4] is Name.After or Name.AfterUnknown or Name.AfterSensitive && (_type is null || sink.Watches(_type));
 
     private void StartCapture()
     {
         _capturing = true;
         _capture = null;
-        _capturingUnknown = _names[4] == Name.AfterUnknown;
+        _capturedValue = _names[4];
         _captureRequested = true;
     }
 
@@ -44,7 +45,7 @@ internal sealed partial class PlanVisitor
     {
         var reader = new Utf8JsonReader(value);
         var element = JsonElement.ParseValue(ref reader);
-        if (_capturingUnknown) _afterUnknown = element; else _after = element;
+        Keep(element);
         _capturing = false;
     }
 
@@ -54,9 +55,18 @@ internal sealed partial class PlanVisitor
         _capture.Write(ref reader);
         if (!_capture.Complete)
             return;
-        if (_capturingUnknown) _afterUnknown = _capture.Finish(); else _after = _capture.Finish();
+        Keep(_capture.Finish());
         _capture = null;
         _capturing = false;
     }
 
+    private void Keep(JsonElement value)
+    {
+        switch (_capturedValue)
+        {
+            case Name.AfterUnknown: _afterUnknown = value; break;
+            case Name.AfterSensitive: _afterSensitive = value; break;
+            default: _after = value; break;
+        }
+    }
 }

@@ -9,7 +9,7 @@ namespace Pipeline.Terraform;
 /// </summary>
 internal sealed partial class PlanVisitor(string source, PlannedResourceSink? sink = null)
 {
-    private enum Name : byte { Other, FormatVersion, TerraformVersion, ResourceChanges, ResourceDrift, OutputChanges, PlannedValues, Address, Mode, Type, ResourceName, Index, ModuleAddress, Change, Actions, After, AfterUnknown }
+    private enum Name : byte { Other, FormatVersion, TerraformVersion, ResourceChanges, ResourceDrift, OutputChanges, PlannedValues, Address, Mode, Type, ResourceName, Index, ModuleAddress, Change, Actions, After, AfterUnknown, AfterSensitive }
 
     private const int TrackedDepth = 6;
     private readonly Name[] _names = new Name[TrackedDepth + 1];
@@ -175,6 +175,7 @@ internal sealed partial class PlanVisitor(string source, PlannedResourceSink? si
             _ when span.SequenceEqual("actions"u8) => Name.Actions,
             _ when span.SequenceEqual("after"u8) => Name.After,
             _ when span.SequenceEqual("after_unknown"u8) => Name.AfterUnknown,
+            _ when span.SequenceEqual("after_sensitive"u8) => Name.AfterSensitive,
             _ => Name.Other,
         };
     }
@@ -183,7 +184,7 @@ internal sealed partial class PlanVisitor(string source, PlannedResourceSink? si
     {
         _actions.Clear();
         _address = _mode = _type = _resourceName = _index = _moduleAddress = null;
-        _after = _afterUnknown = null;
+        _after = _afterUnknown = _afterSensitive = null;
         _capture = null;
         _capturing = false;
     }
@@ -205,7 +206,7 @@ internal sealed partial class PlanVisitor(string source, PlannedResourceSink? si
         var address = EntryAddress();
         list.Add(address);
         if (sink is not null && _type is not null && _mode is null or "managed" && sink.Watches(_type))
-            sink.OnResource(new PlannedResource(address, _type, action, _after, _afterUnknown));
+            sink.OnResource(new PlannedResource(address, _type, action, _after, _afterUnknown, _afterSensitive));
     }
 
     private void EndDrift() => _drift.Add(EntryAddress());

@@ -4,10 +4,11 @@ using System.Text.Json;
 namespace Pipeline.Terraform;
 
 /// <summary>
-/// A managed resource of a plan with the values it will have after apply (<c>change.after</c>) and which of them are
-/// known only then (<c>change.after_unknown</c>). Deleted resources have no <see cref="After"/>.
+/// A managed resource of a plan with the values it will have after apply (<c>change.after</c>), which of them are
+/// known only then (<c>change.after_unknown</c>) and which are sensitive (<c>change.after_sensitive</c>). Deleted
+/// resources have no <see cref="After"/>.
 /// </summary>
-public sealed record PlannedResource(string Address, string Type, PlanAction Action, JsonElement? After, JsonElement? AfterUnknown)
+public sealed record PlannedResource(string Address, string Type, PlanAction Action, JsonElement? After, JsonElement? AfterUnknown, JsonElement? AfterSensitive = null)
 {
     /// <summary>Whether the resource exists after apply: created, updated, replaced or left as it is.</summary>
     public bool WillExist => Action is PlanAction.Create or PlanAction.Update or PlanAction.Replace or PlanAction.NoOp;
@@ -19,6 +20,14 @@ public sealed record PlannedResource(string Address, string Type, PlanAction Act
     /// <summary>Whether Terraform knows the attribute only after apply (<c>after_unknown.&lt;name&gt;</c> is true).</summary>
     public bool IsUnknown(string name) =>
         AfterUnknown is { ValueKind: JsonValueKind.Object } unknown && unknown.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
+
+    /// <summary>Whether the plan marks the attribute sensitive: its value is never to be shown.</summary>
+    public bool IsSensitive(string name) =>
+        AfterSensitive is { ValueKind: JsonValueKind.True }
+        || AfterSensitive is { ValueKind: JsonValueKind.Object } sensitive && sensitive.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.False;
+
+    /// <summary>The attribute's text for a message: "(sensitive)" when the plan marks it so.</summary>
+    public string Shown(string name, string value) => IsSensitive(name) ? "(sensitive)" : value;
 
     /// <summary>Whether the provider's schema has the attribute (the plan lists every attribute, known or not).</summary>
     public bool HasAttribute(string name) =>

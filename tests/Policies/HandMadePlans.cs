@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace Tests.Policies;
 
 /// <summary>One resource change of a hand-made plan: just what `terraform show -json` would write for it.</summary>
-public sealed record Change(string Address, string Actions, JsonObject? After, JsonObject? AfterUnknown = null)
+public sealed record Change(string Address, string Actions, JsonObject? After, JsonObject? AfterUnknown = null, JsonObject? AfterSensitive = null)
 {
     public string Type => Address.Split('.')[^2].Split('[')[0];
 }
@@ -31,6 +31,7 @@ public static class HandMadePlans
                 ["before"] = null,
                 ["after"] = c.After?.DeepClone(),
                 ["after_unknown"] = (c.AfterUnknown ?? new JsonObject()).DeepClone(),
+                ["after_sensitive"] = (c.AfterSensitive ?? new JsonObject()).DeepClone(),
             },
         })]),
     }.ToJsonString();

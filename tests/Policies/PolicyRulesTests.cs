@@ -158,6 +158,8 @@ public sealed class PolicyRulesTests : IDisposable
         Assert.True(Evaluate(plan, "prod", null, "t3.small", "m6i.large").Passed);
         var none = new PolicyEvaluation(PolicyRules.All, new PolicyContext("qa", []), [], Today).Evaluate(plan);
         Assert.Contains(("aws_instance.web", "instance type t3.small: no types are allowed in qa; list them as AllowedInstanceTypes in .nuke/parameters.qa.json"), Violations(none, "allowed-instance-types"));
+        var secret = Instance("secret", "x9.secret-type") with { AfterSensitive = new JsonObject { ["instance_type"] = true } };
+        Assert.Equal([("aws_instance.secret", "instance type (sensitive) is not allowed in dev (allowed: t3.micro, t3.small)")], Violations(Evaluate(secret), "allowed-instance-types"));
     }
 
     [Fact]

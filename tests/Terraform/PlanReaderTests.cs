@@ -127,14 +127,15 @@ public sealed class PlanReaderTests
         using var whole = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Fixture(file)));
         var expected = whole.RootElement.GetProperty("resource_changes").EnumerateArray()
             .Where(c => c.GetProperty("mode").GetString() == "managed" && c.GetProperty("type").GetString()!.StartsWith("aws_", StringComparison.Ordinal))
-            .Select(c => $"{c.GetProperty("address").GetString()} {Normal(c.GetProperty("change").GetProperty("after"))} {Normal(c.GetProperty("change").GetProperty("after_unknown"))}")
+            .Select(c => $"{c.GetProperty("address").GetString()} {Normal(c.GetProperty("change").GetProperty("after"))} {Normal(c.GetProperty("change").GetProperty("after_unknown"))}"
+                + $" {(c.GetProperty("change").TryGetProperty("after_sensitive", out var s) ? Normal(s) : "null")}")
             .ToList();
         foreach (var bufferSize in new[] { 1 << 20, 64, 7 })
         {
             var seen = new List<string>();
             using var stream = File.OpenRead(Fixture(file));
             PlanReader.Read(stream, file, bufferSize, new PlannedResourceSink(t => t.StartsWith("aws_", StringComparison.Ordinal),
-                r => seen.Add($"{r.Address} {(r.After is { } a ? Normal(a) : "null")} {(r.AfterUnknown is { } u ? Normal(u) : "null")}")));
+                r => seen.Add($"{r.Address} {(r.After is { } a ? Normal(a) : "null")} {(r.AfterUnknown is { } u ? Normal(u) : "null")} {(r.AfterSensitive is { } s ? Normal(s) : "null")}")));
 
             Assert.Equal(expected, seen);
         }
