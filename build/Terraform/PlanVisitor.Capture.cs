@@ -14,7 +14,7 @@ internal sealed partial class PlanVisitor
     /// <summary>Which of after, after_unknown, after_sensitive is being captured.</summary>
     private Name _capturedValue;
     private bool _captureRequested;
-    private JsonElement? _after, _afterUnknown, _afterSensitive;
+    private byte[]? _after, _afterUnknown, _afterSensitive;
 
     /// <summary>
     /// Right after <c>after</c> or <c>after_unknown</c> in a resource change whose type the sink watches (or whose
@@ -40,12 +40,10 @@ internal sealed partial class PlanVisitor
         return requested;
     }
 
-    /// <summary>The whole value the capture was started for, as bytes: parsed at once instead of token by token.</summary>
+    /// <summary>The whole value the capture was started for, as bytes from the buffer: no token-by-token re-writing.</summary>
     public void Captured(ReadOnlySpan<byte> value)
     {
-        var reader = new Utf8JsonReader(value);
-        var element = JsonElement.ParseValue(ref reader);
-        Keep(element);
+        Keep(value.ToArray());
         _capturing = false;
     }
 
@@ -60,7 +58,7 @@ internal sealed partial class PlanVisitor
         _capturing = false;
     }
 
-    private void Keep(JsonElement value)
+    private void Keep(byte[] value)
     {
         switch (_capturedValue)
         {

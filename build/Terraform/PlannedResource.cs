@@ -6,10 +6,27 @@ namespace Pipeline.Terraform;
 /// <summary>
 /// A managed resource of a plan with the values it will have after apply (<c>change.after</c>), which of them are
 /// known only then (<c>change.after_unknown</c>) and which are sensitive (<c>change.after_sensitive</c>). Deleted
-/// resources have no <see cref="After"/>.
+/// resources have no <see cref="After"/>. Each value is kept as its bytes and parsed when a rule first reads it: most
+/// resources never have their sensitivity looked at.
 /// </summary>
-public sealed record PlannedResource(string Address, string Type, PlanAction Action, JsonElement? After, JsonElement? AfterUnknown, JsonElement? AfterSensitive = null)
+public sealed class PlannedResource(string address, string type, PlanAction action, byte[]? after, byte[]? afterUnknown, byte[]? afterSensitive)
 {
+    private JsonElement? _after, _afterUnknown, _afterSensitive;
+
+    public string Address => address;
+    public string Type => type;
+    public PlanAction Action => action;
+    public JsonElement? After => _after ??= Parse(after);
+    public JsonElement? AfterUnknown => _afterUnknown ??= Parse(afterUnknown);
+    public JsonElement? AfterSensitive => _afterSensitive ??= Parse(afterSensitive);
+
+    private static JsonElement? Parse(byte[]? utf8)
+    {
+        if (utf8 is null) return null;
+        var reader = new Utf8JsonReader(utf8);
+        return JsonElement.ParseValue(ref reader);
+    }
+
     /// <summary>Whether the resource exists after apply: created, updated, replaced or left as it is.</summary>
     public bool WillExist => Action is PlanAction.Create or PlanAction.Update or PlanAction.Replace or PlanAction.NoOp;
 
@@ -69,10 +86,9 @@ internal sealed class JsonValueCapture
         Complete = _depth == 0;
     }
 
-    public JsonElement Finish()
+    public byte[] Finish()
     {
         _writer.Flush();
-        using var document = JsonDocument.Parse(_buffer.WrittenMemory);
-        return document.RootElement.Clone();
+        return _buffer.WrittenSpan.ToArray();
     }
 }
