@@ -3,8 +3,9 @@ using System.Text.Json;
 namespace Pipeline.Terraform;
 
 /// <summary>
-/// The visitor's part for a <see cref="PlannedResourceSink"/>: the <c>after</c> and <c>after_unknown</c> values of
-/// watched resource changes, handed over as bytes by the reader when they fit its buffer, else re-written from tokens.
+/// The visitor's part for a <see cref="PlannedResourceSink"/>: the <c>after</c>, <c>after_unknown</c> and
+/// <c>after_sensitive</c> values of watched resource changes, handed over as bytes by the reader when they fit its
+/// buffer, else re-written from tokens.
 /// </summary>
 internal sealed partial class PlanVisitor
 {
