@@ -12,7 +12,6 @@ public sealed class PolicyEvaluation(IReadOnlyList<IPolicyRule> rules, PolicyCon
     {
         var evaluated = rules.ToDictionary(r => r.Id, _ => 0);
         var found = rules.ToDictionary(r => r.Id, _ => new List<(string Address, string Reason)>());
-        var unjudged = new List<string>();
         var sink = new PlannedResourceSink(type => rules.Any(r => r.Watches(type)), resource =>
         {
             if (!resource.WillExist) return;
@@ -44,7 +43,7 @@ public sealed class PolicyEvaluation(IReadOnlyList<IPolicyRule> rules, PolicyCon
                 $"no policy evaluated anything: the plan creates or changes {changed} resource{(changed == 1 ? "" : "s")} ({string.Join(", ", examples)}{(changed > 3 ? ", …" : "")}) and no rule applies to any of them"));
         }
         var unused = waivers.Where(w => !used.Contains(w) && (w.Environment is null || w.Environment == context.Environment)).ToList();
-        return new PolicyReport(context.Environment, planJson, planSha256, summary.HasChanges, results, planViolations, unused);
+        return new PolicyReport(context.Environment, planSha256, summary.HasChanges, results, planViolations, unused);
     }
 
     /// <summary>Every name a waiver may use: the rules' and the plan-level coverage rule.</summary>

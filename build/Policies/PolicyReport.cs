@@ -19,7 +19,6 @@ public sealed record RuleResult(string Rule, string Description, int Evaluated, 
 /// <summary>The outcome of PolicyCheck on one plan: every rule's result, plan-level violations, unused waivers.</summary>
 public sealed record PolicyReport(
     string Environment,
-    string Plan,
     string? PlanSha256,
     bool PlanHasChanges,
     IReadOnlyList<RuleResult> Rules,
