@@ -27,7 +27,7 @@ public sealed class DriftTracker(FeedbackRun run, GitHubFeedback? github, SlackC
         if (github is null)
         {
             if (finding.Drifted)
-                await AnnounceAsync($":rotating_light: *{Escape(run.Environment)}* has drifted: {Escape(Changed(finding))}; a plan now would: {finding.PlanOneLine}", cancellationToken);
+                await AnnounceAsync(Drifted(finding, issue: null), cancellationToken);
             return;
         }
         Octokit.Issue? open;
@@ -52,27 +52,29 @@ public sealed class DriftTracker(FeedbackRun run, GitHubFeedback? github, SlackC
         var body = mask(Body(finding, since));
         if (open is not null)
         {
-            await Guard("GitHub drift issue", async () => await github!.UpdateIssueAsync(open.Number, Title(run.Environment), body, cancellationToken));
+            if (await Guard("GitHub drift issue", async () => await github!.UpdateIssueAsync(open.Number, Title(run.Environment), body, cancellationToken)))
+                info($"Drift issue #{open.Number} updated: {run.Environment} has drifted since {since:yyyy-MM-dd HH:mm} UTC (Slack was told then).");
             if (open.Body?.Contains(Fingerprint(finding), StringComparison.Ordinal) == false)
                 await Guard("GitHub drift issue", async () => await github!.CommentAsync(open.Number,
                     mask($"The drift changed ({finding.CheckedAt:yyyy-MM-dd HH:mm} UTC): {Changed(finding)}; a plan now would: {finding.PlanOneLine}."), cancellationToken));
-            info($"Drift issue #{open.Number} updated: {run.Environment} has drifted since {since:yyyy-MM-dd HH:mm} UTC (Slack was told then).");
             return;
         }
         Octokit.Issue? created = null;
-        await Guard("GitHub drift issue", async () => created = await github!.CreateIssueAsync(Title(run.Environment), body, Label, cancellationToken));
-        if (created is not null)
-            info($"Opened drift issue #{created.Number}: {created.HtmlUrl}");
-        var link = created is null ? "" : $" · <{created.HtmlUrl}|issue #{created.Number}>";
-        await AnnounceAsync($":rotating_light: *{Escape(run.Environment)}* has drifted: {Escape(Changed(finding))}; a plan now would: {finding.PlanOneLine}{link}", cancellationToken);
+        if (await Guard("GitHub drift issue", async () => created = await github!.CreateIssueAsync(Title(run.Environment), body, Label, cancellationToken)))
+            info($"Opened drift issue #{created!.Number}: {created.HtmlUrl}");
+        await AnnounceAsync(Drifted(finding, created), cancellationToken);
     }
+
+    private string Drifted(DriftFinding finding, Octokit.Issue? issue) =>
+        $":rotating_light: *{Escape(run.Environment)}* has drifted: {Escape(Changed(finding))}; a plan now would: {finding.PlanOneLine}"
+        + (issue is null ? "" : $" · <{issue.HtmlUrl}|issue #{issue.Number}>");
 
     private async Task CloseAsync(DriftFinding finding, Octokit.Issue open, CancellationToken cancellationToken)
     {
         var comment = mask($"No drift any more: {run.Environment} matches its Terraform configuration (checked {finding.CheckedAt:yyyy-MM-dd HH:mm} UTC"
             + $" on commit `{run.Commit ?? "unknown"}`{(run.BuildUrl is null ? "" : $", [CircleCI job]({run.BuildUrl})")}). Closing.");
-        await Guard("GitHub drift issue", async () => await github!.CommentAndCloseAsync(open.Number, comment, cancellationToken));
-        info($"Closed drift issue #{open.Number}: no drift any more.");
+        if (await Guard("GitHub drift issue", async () => await github!.CommentAndCloseAsync(open.Number, comment, cancellationToken)))
+            info($"Closed drift issue #{open.Number}: no drift any more.");
         await AnnounceAsync($":white_check_mark: *{Escape(run.Environment)}* no longer drifts: closed <{open.HtmlUrl}|issue #{open.Number}>", cancellationToken);
     }
 
@@ -114,15 +116,18 @@ public sealed class DriftTracker(FeedbackRun run, GitHubFeedback? github, SlackC
 
     private static string Escape(string text) => SlackMessages.Escape(text);
 
-    private async Task Guard(string what, Func<Task> action)
+    /// <summary>Runs one feedback call; a failure is a warning. Returns whether it succeeded.</summary>
+    private async Task<bool> Guard(string what, Func<Task> action)
     {
         try
         {
             await action();
+            return true;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             warn($"{what} feedback failed, continuing: {e.Message}");
+            return false;
         }
     }
 }

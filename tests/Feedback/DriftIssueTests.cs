@@ -105,4 +105,23 @@ public sealed class DriftIssueTests(MotoServer moto) : IClassFixture<MotoServer>
         Assert.Contains(replies, r => r.StartsWith(":white_check_mark: DriftCheck-dev succeeded", StringComparison.Ordinal) && r.Contains("no drift"));
         Assert.Empty(_services.GitHub.Issues);
     }
+
+    [SkippableFact]
+    public async Task When_GitHub_fails_the_drift_is_still_reported_in_the_log_and_Slack_and_the_check_still_fails()
+    {
+        var job = _jobs.Checkout();
+        await TerraformJobs.Succeeds(job.RunAsync(["TerraformPlan", "--skip"], _jobs.Main("c0ffee1")));
+        await TerraformJobs.Succeeds(job.RunAsync(["TerraformApply", "--skip"], _jobs.Main("c0ffee1")));
+        var variables = job.Root / "infra" / "environments" / "dev.tfvars";
+        File.WriteAllText(variables, File.ReadAllText(variables).Replace("t3.micro", "t3.large"));
+        _services.GitHub.FailNext("POST /repos/acme/infra/issues", 20, 502);
+
+        var drifted = await job.RunAsync(["DriftCheck", "--skip", "--profile", "dev"], Night(1));
+
+        Assert.Equal(ExitCodes.TargetFailed, drifted.ExitCode);
+        Assert.Contains("warning: GitHub drift issue feedback failed, continuing:", drifted.Output);
+        Assert.Contains("error: DriftCheck failed: Drift detected:", drifted.Output);
+        Assert.Empty(_services.GitHub.Issues);
+        Assert.StartsWith(":rotating_light: dev has drifted", Assert.Single(_services.Slack.Messages.Values).Text);
+    }
 }
