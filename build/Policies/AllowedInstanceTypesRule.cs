@@ -13,8 +13,10 @@ public sealed class AllowedInstanceTypesRule : IPolicyRule
 
     public bool Watches(string resourceType) => resourceType is "aws_instance" or "aws_launch_template";
 
+    /// <summary>Instances that list their type (a real plan always does), launch templates that name one.</summary>
     public bool AppliesTo(PlannedResource resource) =>
-        resource.Type == "aws_instance" || resource.Type == "aws_launch_template" && (resource.Attribute("instance_type") is not null || resource.IsUnknown("instance_type"));
+        resource.Type == "aws_instance" && resource.HasAttribute("instance_type")
+        || resource.Type == "aws_launch_template" && (resource.Attribute("instance_type") is not null || resource.IsUnknown("instance_type"));
 
     public IEnumerable<string> Check(PlannedResource resource, PolicyContext context)
     {

@@ -16,6 +16,15 @@ public sealed class EncryptedVolumesRule : IPolicyRule
 
     public bool Watches(string resourceType) => Types.Contains(resourceType);
 
+    /// <summary>A real plan lists every attribute of the schema (known, null or unknown); one it omits is not judged.</summary>
+    public bool AppliesTo(PlannedResource resource) => resource.Type switch
+    {
+        "aws_ebs_volume" => resource.HasAttribute("encrypted"),
+        "aws_instance" => resource.HasAttribute("root_block_device") || resource.HasAttribute("ebs_block_device"),
+        "aws_launch_template" => resource.HasAttribute("block_device_mappings"),
+        _ => false,
+    };
+
     public IEnumerable<string> Check(PlannedResource resource, PolicyContext context)
     {
         switch (resource.Type)
@@ -25,11 +34,8 @@ public sealed class EncryptedVolumesRule : IPolicyRule
                     yield return resource.IsUnknown("encrypted") ? "encryption is not set (known only after apply); set encrypted = true" : "the volume is not encrypted; set encrypted = true";
                 break;
             case "aws_instance":
-                var roots = Blocks(resource.Attribute("root_block_device"));
-                if (roots.Count == 0)
-                    yield return "root volume encryption is not set (left to the account default); set root_block_device { encrypted = true }";
-                else if (!roots.All(r => IsTrue(Property(r, "encrypted"))))
-                    yield return "the root volume is not encrypted; set root_block_device { encrypted = true }";
+                if (RootVolumeProblem(resource) is { } problem)
+                    yield return problem;
                 foreach (var device in Blocks(resource.Attribute("ebs_block_device")).Where(d => !IsTrue(Property(d, "encrypted"))))
                     yield return $"EBS block device {Property(device, "device_name")?.GetString() ?? "?"} is not encrypted; set encrypted = true";
                 break;
@@ -39,6 +45,16 @@ public sealed class EncryptedVolumesRule : IPolicyRule
                         yield return $"EBS mapping {Property(mapping, "device_name")?.GetString() ?? "?"} is not encrypted; set ebs {{ encrypted = true }}";
                 break;
         }
+    }
+
+    private static string? RootVolumeProblem(PlannedResource instance)
+    {
+        if (!instance.HasAttribute("root_block_device"))
+            return null;
+        var roots = Blocks(instance.Attribute("root_block_device"));
+        return roots.Count == 0 ? "root volume encryption is not set (left to the account default); set root_block_device { encrypted = true }"
+            : !roots.All(r => IsTrue(Property(r, "encrypted"))) ? "the root volume is not encrypted; set root_block_device { encrypted = true }"
+            : null;
     }
 
     private static List<JsonElement> Blocks(JsonElement? value) =>

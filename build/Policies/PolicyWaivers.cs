@@ -57,7 +57,9 @@ public static class PolicyWaivers
         }
         var rule = Required("rule", "policy");
         if (!ruleIds.Contains(rule))
-            throw new PolicyWaiverException($"{FileName}: waiver {number} names rule '{rule}'; expected one of {string.Join(", ", ruleIds)}.");
+            throw new PolicyWaiverException($"{FileName}: waiver {number} names rule '{rule}'"
+                + (BuildEngine.NameSuggester.Closest(rule, ruleIds) is { } closest ? $" (did you mean '{closest}'?)" : "")
+                + $"; expected one of {string.Join(", ", ruleIds)}.");
         var address = Required("address", "resource");
         var reason = Required("reason", "justification");
         var expiresText = Required("expires", "expiry", "expires_on", "expiry_date", "expiration", "expiration_date");

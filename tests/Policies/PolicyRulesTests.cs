@@ -150,6 +150,19 @@ public sealed class PolicyRulesTests : IDisposable
     }
 
     [Fact]
+    public void An_attribute_a_trimmed_plan_does_not_list_at_all_is_not_judged()
+    {
+        var minimal = new Change("aws_instance.web", "create", Tagged(new JsonObject { ["instance_type"] = "t3.micro" }));
+        var noType = new Change("aws_instance.other", "create", Tagged(new JsonObject { ["root_block_device"] = new JsonArray(new JsonObject { ["encrypted"] = true }) }));
+
+        var report = Evaluate(minimal, noType);
+
+        Assert.True(report.Passed, string.Join("\n", report.Counting.Select(v => v.Line)));
+        Assert.Equal(1, Rule(report, "encrypted-volumes").Evaluated);
+        Assert.Equal(1, Rule(report, "allowed-instance-types").Evaluated);
+    }
+
+    [Fact]
     public void Allowed_instance_types_come_from_the_environment()
     {
         var plan = Write(_directory, Instance("web", "t3.small"), Instance("big", "m6i.large"));
@@ -239,6 +252,8 @@ public sealed class PolicyRulesTests : IDisposable
             Load("""{"waivers": [{"rule": "required-tags", "address": "a.b", "expires": "2027-01-01"}]}"""));
         Assert.Equal("policy-waivers.json: waiver 2 names rule 'no-ssh'; expected one of no-public-ingress, required-tags, encrypted-volumes, allowed-instance-types, policy-coverage.",
             Load("""{"waivers": [{"rule": "required-tags", "address": "a.b", "reason": "r", "expires": "2027-01-01"}, {"rule": "no-ssh", "address": "a.b", "reason": "r", "expires": "2027-01-01"}]}"""));
+        Assert.StartsWith("policy-waivers.json: waiver 1 names rule 'required-tag' (did you mean 'required-tags'?); expected one of",
+            Load("""[{"rule": "required-tag", "address": "a.b", "reason": "r", "expires": "2027-01-01"}]"""));
         Assert.Equal("policy-waivers.json: waiver 1 expires '31/12/2026'; expected a date as YYYY-MM-DD.",
             Load("""[{"rule": "required-tags", "address": "a.b", "reason": "r", "expires": "31/12/2026"}]"""));
         Assert.StartsWith("policy-waivers.json is not valid JSON (line 1)", Load("""{"waivers": [ """));
