@@ -23,29 +23,37 @@ public sealed class RequiredTagsRule : IPolicyRule
     public IEnumerable<string> Check(PlannedResource resource, PolicyContext context)
     {
         var tags = Tags(resource, "tags_all") ?? Tags(resource, "tags");
-        if (tags is null)
+        if (tags is not { } map)
         {
             yield return "its tags are known only after apply; set Project, Environment and ManagedBy in the configuration (default_tags)";
             yield break;
         }
-        var missing = RequiredTags.Where(t => !tags.Contains(t)).ToList();
-        if (missing.Count > 0)
-            yield return $"missing tag{(missing.Count == 1 ? "" : "s")} {string.Join(", ", missing)} (has: {(tags.Count == 0 ? "none" : string.Join(", ", tags.Order(StringComparer.Ordinal)))})";
+        if (RequiredTags.All(map.Has))
+            yield break; // the common case: no key list is built
+        var missing = RequiredTags.Where(t => !map.Has(t)).ToList();
+        var has = map.Keys().Order(StringComparer.Ordinal).ToList();
+        yield return $"missing tag{(missing.Count == 1 ? "" : "s")} {string.Join(", ", missing)} (has: {(has.Count == 0 ? "none" : string.Join(", ", has))})";
     }
 
-    /// <summary>The tag keys with a value (or one known after apply); null when the whole map is unknown or absent.</summary>
-    private static HashSet<string>? Tags(PlannedResource resource, string attribute)
+    /// <summary>The tags' known values and those known only after apply; null when the whole map is unknown or absent.</summary>
+    private static TagMap? Tags(PlannedResource resource, string attribute) =>
+        resource.IsUnknown(attribute) || !resource.HasAttribute(attribute) ? null
+        : new TagMap(resource.Attribute(attribute),
+            resource.AfterUnknown is { ValueKind: JsonValueKind.Object } unknown && unknown.TryGetProperty(attribute, out var later) ? later : null);
+
+    private readonly record struct TagMap(JsonElement? Known, JsonElement? Later)
     {
-        if (resource.IsUnknown(attribute) || !resource.HasAttribute(attribute))
-            return null;
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        if (resource.Attribute(attribute) is { ValueKind: JsonValueKind.Object } known)
-            foreach (var tag in known.EnumerateObject())
-                if (tag.Value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(tag.Value.GetString()))
-                    keys.Add(tag.Name);
-        if (resource.AfterUnknown is { ValueKind: JsonValueKind.Object } unknown && unknown.TryGetProperty(attribute, out var later) && later.ValueKind == JsonValueKind.Object)
-            foreach (var tag in later.EnumerateObject().Where(t => t.Value.ValueKind == JsonValueKind.True))
-                keys.Add(tag.Name);
-        return keys;
+        /// <summary>A tag with a value, or with one known after apply.</summary>
+        public bool Has(string key) =>
+            Known is { ValueKind: JsonValueKind.Object } known && known.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString())
+            || Later is { ValueKind: JsonValueKind.Object } later && later.TryGetProperty(key, out var unknown) && unknown.ValueKind == JsonValueKind.True;
+
+        public IEnumerable<string> Keys()
+        {
+            var names = new List<string>();
+            if (Known is { ValueKind: JsonValueKind.Object } known) names.AddRange(known.EnumerateObject().Select(t => t.Name));
+            if (Later is { ValueKind: JsonValueKind.Object } later) names.AddRange(later.EnumerateObject().Select(t => t.Name));
+            return names.Distinct(StringComparer.Ordinal).Where(Has);
+        }
     }
 }
