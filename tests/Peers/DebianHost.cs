@@ -19,7 +19,8 @@ public sealed class DebianHost : IAsyncLifetime
     private readonly CancellationTokenSource _stop = new();
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "debian-host-" + Guid.NewGuid().ToString("N")[..10]);
-    public int SshPort { get; } = FreePort();
+    /// <summary>Chosen when sshd starts, not when the fixture is made: debootstrap takes a minute, in which another test's server may take a port chosen earlier.</summary>
+    public int SshPort { get; private set; }
     public string HostPublicKey => File.ReadAllText(Path.Combine(Root, "etc", "ssh", "ssh_host_ed25519_key.pub")).Trim();
     public string UserPrivateKeyFile => Path.Combine(Root + "-keys", "id_ed25519");
 
@@ -49,11 +50,27 @@ public sealed class DebianHost : IAsyncLifetime
         File.Copy(UserPrivateKeyFile + ".pub", Path.Combine(ssh, "authorized_keys"));
         await Chroot("chown", "-R", $"{User}:{User}", $"/home/{User}/.ssh");
 
-        _sshd = Cli.Wrap("chroot").WithArguments([Root, "/usr/sbin/sshd", "-D", "-e", "-p", SshPort.ToString(), "-o", "ListenAddress=127.0.0.1", "-o", "UsePAM=no"])
-            .WithValidation(CommandResultValidation.None)
-            .WithStandardErrorPipe(PipeTarget.ToFile(Root + "-sshd.log"))
-            .ExecuteAsync(_stop.Token);
-        await WaitForPortAsync(SshPort, TimeSpan.FromSeconds(20));
+        await StartSshdAsync();
+    }
+
+    /// <summary>
+    /// Starts sshd on a free port and waits for its own banner: a port that answers is not enough (another server
+    /// may have taken it between the choice and sshd's bind, and sshd then exits). Such a start is retried.
+    /// </summary>
+    private async Task StartSshdAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            SshPort = FreePort();
+            _sshd = Cli.Wrap("chroot").WithArguments([Root, "/usr/sbin/sshd", "-D", "-e", "-p", SshPort.ToString(), "-o", "ListenAddress=127.0.0.1", "-o", "UsePAM=no"])
+                .WithValidation(CommandResultValidation.None)
+                .WithStandardErrorPipe(PipeTarget.ToFile(Root + "-sshd.log"))
+                .ExecuteAsync(_stop.Token);
+            if (await ServesSshAsync(SshPort, _sshd, TimeSpan.FromSeconds(20)))
+                return;
+            if (attempt == 3)
+                throw new InvalidOperationException($"sshd in the Debian host did not start: {File.ReadAllText(Root + "-sshd.log")}");
+        }
     }
 
     public async Task DisposeAsync()
@@ -102,21 +119,24 @@ public sealed class DebianHost : IAsyncLifetime
             throw new InvalidOperationException($"{executable} {string.Join(' ', arguments)} failed ({result.ExitCode}): {result.StandardError}{result.StandardOutput[^Math.Min(2000, result.StandardOutput.Length)..]}");
     }
 
-    private static async Task WaitForPortAsync(int port, TimeSpan timeout)
+    /// <summary>Whether our sshd (still running) answers on the port with an SSH banner before the timeout.</summary>
+    private static async Task<bool> ServesSshAsync(int port, CommandTask<CommandResult> sshd, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        while (DateTime.UtcNow < deadline && !sshd.Task.IsCompleted)
         {
             try
             {
                 using var client = new TcpClient();
                 await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
+                using var reader = new StreamReader(client.GetStream());
+                var banner = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(5));
+                if (banner?.StartsWith("SSH-2.0-OpenSSH", StringComparison.Ordinal) == true)
+                    return !sshd.Task.IsCompleted;
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
+            catch (Exception e) when (e is SocketException or IOException or TimeoutException) { }
+            await Task.Delay(100);
         }
+        return false;
     }
 }
