@@ -15,7 +15,7 @@ public sealed class RealRolesTests(DebianHost host) : IClassFixture<DebianHost>,
     {
         RequiredPeer.Require(DebianHost.CanBuild && RequiredPeer.OnPath("ansible-playbook"),
             "debootstrap, chroot (as root) or ansible-playbook is missing; .ci/run installs debootstrap and ansible-core");
-        var webPort = DebianHost.FreePort();
+        var webPort = LoopbackPorts.Reserve();
         string[] arguments =
         [
             "AnsibleConfigure", "--skip",

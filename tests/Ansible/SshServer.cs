@@ -32,7 +32,7 @@ public sealed class SshServer : IAsyncDisposable
     {
         var directory = Path.Combine(Path.GetTempPath(), "sshd-test-" + Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(directory);
-        var server = new SshServer(directory, FreePort());
+        var server = new SshServer(directory, Peers.LoopbackPorts.Reserve());
         await KeygenAsync(Path.Combine(directory, "host_ed25519"));
         await KeygenAsync(Path.Combine(directory, "user_ed25519"));
         File.Copy(Path.Combine(directory, "user_ed25519.pub"), Path.Combine(directory, "authorized_keys"));
@@ -86,13 +86,4 @@ public sealed class SshServer : IAsyncDisposable
 
     private static async Task KeygenAsync(string path) =>
         await Cli.Wrap("ssh-keygen").WithArguments(["-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", path]).ExecuteBufferedAsync();
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

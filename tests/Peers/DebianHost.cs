@@ -61,7 +61,7 @@ public sealed class DebianHost : IAsyncLifetime
     {
         for (var attempt = 1; ; attempt++)
         {
-            SshPort = FreePort();
+            SshPort = LoopbackPorts.Reserve();
             _sshd = Cli.Wrap("chroot").WithArguments([Root, "/usr/sbin/sshd", "-D", "-e", "-p", SshPort.ToString(), "-o", "ListenAddress=127.0.0.1", "-o", "UsePAM=no"])
                 .WithValidation(CommandResultValidation.None)
                 .WithStandardErrorPipe(PipeTarget.ToFile(Root + "-sshd.log"))
@@ -103,12 +103,6 @@ public sealed class DebianHost : IAsyncLifetime
         }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private Task Chroot(params string[] arguments) => Run("chroot", [Root, .. arguments]);
 

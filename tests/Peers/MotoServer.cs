@@ -30,7 +30,7 @@ public sealed class MotoServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         if (!IsInstalled) return;
-        Port = FreePort();
+        Port = LoopbackPorts.Reserve();
         var start = new ProcessStartInfo("moto_server", ["-H", "127.0.0.1", "-p", Port.ToString()])
         {
             RedirectStandardOutput = true,
@@ -108,12 +108,5 @@ public sealed class MotoServer : IAsyncLifetime
         if (result.ExitCode != 0)
             throw new InvalidOperationException($"moto-state.py {string.Join(' ', arguments)} failed: {result.StandardError}");
         return result.StandardOutput;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -88,7 +88,7 @@ public sealed class SmokeTestTests : IDisposable
     [Fact]
     public async Task An_address_nothing_listens_on_fails_naming_the_connection_error()
     {
-        var closed = Peers.DebianHost.FreePort();
+        var closed = Peers.LoopbackPorts.Reserve();
 
         var outcome = await SmokeTestAsync("--smoke-test-url", $"http://127.0.0.1:{closed}");
 
