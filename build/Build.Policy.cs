@@ -14,7 +14,9 @@ partial class Build
     [Parameter("PolicyCheck: instance types the environment allows (default: AllowedInstanceTypes in .nuke/parameters.<env>.json)")] readonly string[] AllowedInstanceTypes = [];
 
     AbsolutePath PolicyDirectory => TemporaryDirectory / "policy";
+    /// <summary>The result for the environment's plan (what TerraformApply looks at); another plan's is kept beside it.</summary>
     AbsolutePath PolicyReportFile => PolicyDirectory / $"{DeployEnvironment}.json";
+    AbsolutePath OtherPlanReportFile => PolicyDirectory / $"{DeployEnvironment}.plan-json.json";
 
     async Task CheckPoliciesAsync(CancellationToken cancellationToken)
     {
@@ -35,10 +37,9 @@ partial class Build
         foreach (var line in PolicyReportFormats.ToLines(report))
             Output.Info(line);
         // A check of some other plan (--plan-json) never takes the place of the environment plan's result.
-        var name = pipelinePlan ? DeployEnvironment : $"{DeployEnvironment}.plan-json";
-        PolicyDirectory.CreateDirectory();
-        AtomicFile.Write(PolicyDirectory / $"{name}.json", stream => PolicyReportFormats.WriteJson(stream, report, Secrets.Apply));
-        AtomicFile.WriteAllText(PolicyDirectory / $"{name}.md", Secrets.Apply(PolicyReportFormats.ToMarkdown(report)));
+        var reportFile = pipelinePlan ? PolicyReportFile : OtherPlanReportFile;
+        AtomicFile.Write(reportFile, stream => PolicyReportFormats.WriteJson(stream, report, Secrets.Apply));
+        AtomicFile.WriteAllText(Path.ChangeExtension(reportFile, ".md"), Secrets.Apply(PolicyReportFormats.ToMarkdown(report)));
         if (pipelinePlan)
             await ShowPolicyBesideThePlanAsync(report, cancellationToken);
         Summaries.Set(nameof(PolicyCheck), report.OneLine);
