@@ -7,14 +7,14 @@ namespace Pipeline;
 /// <summary>How the pipeline reaches AWS: settings from parameters, one retry pipeline for every call.</summary>
 partial class Build
 {
-    [Parameter("AWS region")] readonly string? AwsRegion;
-    [Parameter("AWS endpoint override (a local test server, LocalStack)")] readonly string? AwsEndpointUrl;
+    [Parameter("AWS region"), AwsRegion] readonly string? AwsRegion;
+    [Parameter("AWS endpoint override (a local test server, LocalStack)"), Url] readonly string? AwsEndpointUrl;
     [Parameter("AWS access key id"), Secret] readonly string? AwsAccessKeyId;
     [Parameter("AWS secret access key"), Secret] readonly string? AwsSecretAccessKey;
     [Parameter("AWS session token"), Secret] readonly string? AwsSessionToken;
     [Parameter("AWS shared-config profile")] readonly string? AwsProfile;
     [Parameter("Use the SDK's ambient credentials (instance role, OIDC web identity) when no key or profile is set")] readonly bool AwsUseAmbientCredentials;
-    [Parameter("First retry delay of AWS calls in milliseconds (jittered, doubling)")] readonly int AwsRetryBaseDelayMs = 500;
+    [Parameter("First retry delay of AWS calls in milliseconds (jittered, doubling)"), Range(0, 60_000)] readonly int AwsRetryBaseDelayMs = 500;
 
     AwsSettings AwsSettings => new()
     {

@@ -10,6 +10,7 @@ partial class Build
     const string DeployGroup = "<< pipeline.project.slug >>/deploy-{profile}";
     const string RollbackParameter = "rollback-environment";
     const string DestroyParameter = "destroy-environment";
+    const string PluginCache = "/root/.terraform.d/plugin-cache";
     const string InstallAnsible = "apt-get update -qq && apt-get install -y -qq --no-install-recommends ansible-core openssh-client";
 
     protected override CircleCiPipeline CircleCi => new()
@@ -18,7 +19,7 @@ partial class Build
         Environment = new Dictionary<string, string>
         {
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-            ["TF_PLUGIN_CACHE_DIR"] = "/root/.terraform.d/plugin-cache",
+            ["TF_PLUGIN_CACHE_DIR"] = PluginCache,
             ["TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE"] = "false",
         },
         // The compiled build, keyed on the hash of its inputs (content, not file times): a job whose build/ did not
@@ -29,7 +30,7 @@ partial class Build
         [
             new("build-bin-v1-{{ arch }}-{{ checksum \".nuke/temp/build-inputs-hash\" }}", [".nuke/temp/build-bin"]),
             new("tools-v1-{{ checksum \".nuke/tools.json\" }}", [".nuke/temp/tools"]),
-            new("terraform-providers-v1-{{ checksum \"infra/.terraform.lock.hcl\" }}", ["/root/.terraform.d/plugin-cache"]),
+            new("terraform-providers-v1-{{ checksum \"infra/.terraform.lock.hcl\" }}", [PluginCache]) { CreateFolders = true },
         ],
         Artifacts = [".nuke/temp/build.log", ".nuke/temp/terraform/{profile}/summary.md", ".nuke/temp/terraform/{profile}/summary.json", ".nuke/temp/terraform/{profile}/plan.txt", ".nuke/temp/policy/{profile}.md"],
         ProfileScoped = new HashSet<string>

@@ -11,18 +11,18 @@ partial class Build
 {
     [Parameter("ansible-playbook executable")] readonly string AnsiblePlaybookExecutable = "ansible-playbook";
     [Parameter("ansible-lint executable (AnsibleValidate runs it when installed)")] readonly string AnsibleLintExecutable = "ansible-lint";
-    [Parameter("Playbook AnsibleConfigure runs (default ansible/site.yml)")] readonly AbsolutePath? AnsiblePlaybook;
-    [Parameter("Extra variables for the playbook, key=value")] readonly string[] AnsibleExtraVars = [];
-    [Parameter("Configure this host directly instead of the instance in Terraform's outputs")] readonly string? AnsibleHost;
-    [Parameter("SSH port")] readonly int AnsiblePort = 22;
-    [Parameter("SSH user (default: Terraform's ssh_user output, else ubuntu)")] readonly string? AnsibleUser;
+    [Parameter("Playbook AnsibleConfigure runs (default ansible/site.yml)"), ExistingFile] readonly AbsolutePath? AnsiblePlaybook;
+    [Parameter("Extra variables for the playbook, key=value"), KeyValue] readonly string[] AnsibleExtraVars = [];
+    [Parameter("Configure this host directly instead of the instance in Terraform's outputs"), Host] readonly string? AnsibleHost;
+    [Parameter("SSH port"), Range(1, 65_535)] readonly int AnsiblePort = 22;
+    [Parameter("SSH user (default: Terraform's ssh_user output, else ubuntu)"), UserName] readonly string? AnsibleUser;
     [Parameter("The host's public key to pin, e.g. 'ssh-ed25519 AAAA…' (direct hosts)")] readonly string? AnsibleHostKey;
     [Parameter("Trust the host key presented first (accept-new) instead of pinning one: NOT recommended")] readonly bool AnsibleAcceptNewHostKey;
-    [Parameter("Private key Ansible connects with (the key itself, not a path)"), Secret] readonly string? SshPrivateKey;
-    [Parameter("File holding the private key Ansible connects with, like ssh -i (when --ssh-private-key is not given)")] readonly AbsolutePath? SshPrivateKeyFile;
-    [Parameter("How long to wait for the instance to run with status checks OK")] readonly int InstanceReadyTimeoutSeconds = 600;
-    [Parameter("How long to wait for SSH to answer")] readonly int SshReadyTimeoutSeconds = 300;
-    [Parameter("Interval between readiness checks in milliseconds")] readonly int ReadinessPollMs = 10_000;
+    [Parameter("Private key Ansible connects with (the key itself, not a path)"), Secret, MultiLine] readonly string? SshPrivateKey;
+    [Parameter("File holding the private key Ansible connects with, like ssh -i (when --ssh-private-key is not given)"), ExistingFile] readonly AbsolutePath? SshPrivateKeyFile;
+    [Parameter("How long to wait for the instance to run with status checks OK"), Range(1, 86_400)] readonly int InstanceReadyTimeoutSeconds = 600;
+    [Parameter("How long to wait for SSH to answer"), Range(1, 86_400)] readonly int SshReadyTimeoutSeconds = 300;
+    [Parameter("Interval between readiness checks in milliseconds"), Range(1, 600_000)] readonly int ReadinessPollMs = 10_000;
 
     AbsolutePath AnsibleDirectory => RootDirectory / "ansible";
     AnsibleCli Ansible => new(Tools, AnsiblePlaybookExecutable, AnsibleDirectory);
@@ -40,6 +40,7 @@ partial class Build
 
     async Task ConfigureHostAsync(CancellationToken cancellationToken)
     {
+        var privateKey = ReadPrivateKey(); // local inputs first: no wait for a host that a bad key could never reach
         var (target, hostKeys) = AnsibleHost is null ? await InstanceFromOutputsAsync(cancellationToken) : DirectHost();
         using var files = RunFiles.Create(TemporaryDirectory / "ansible");
         string? knownHosts = null;
@@ -50,7 +51,7 @@ partial class Build
 
         var poll = TimeSpan.FromMilliseconds(ReadinessPollMs);
         await new SshReadiness(Output.Info, poll).WaitAsync(target, TimeSpan.FromSeconds(SshReadyTimeoutSeconds), cancellationToken);
-        var access = new SshAccess(files.WritePrivateKey(ReadPrivateKey()), knownHosts);
+        var access = new SshAccess(files.WritePrivateKey(privateKey), knownHosts);
         var inventory = files.WriteInventory(target, DeployEnvironment, access);
         var variables = new Dictionary<string, string> { ["deploy_commit"] = Ci.Commit ?? "unknown", ["deploy_environment"] = DeployEnvironment };
         foreach (var pair in AnsibleExtraVars.Select(v => v.Split('=', 2)).Where(p => p.Length == 2))
@@ -68,9 +69,7 @@ partial class Build
     {
         if (!string.IsNullOrWhiteSpace(SshPrivateKey))
             return SshPrivateKey;
-        if (!SshPrivateKeyFile!.FileExists())
-            throw new FileNotFoundException($"SSH private key file {SshPrivateKeyFile} (--ssh-private-key-file) does not exist; expected a private key file such as ~/.ssh/id_ed25519.");
-        var key = File.ReadAllText(SshPrivateKeyFile);
+        var key = File.ReadAllText(SshPrivateKeyFile!);
         Secrets.Register(key);
         if (!key.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
             throw new InvalidDataException($"SSH private key file {SshPrivateKeyFile} (--ssh-private-key-file) holds no private key; expected a PEM or OpenSSH private key ('-----BEGIN … PRIVATE KEY-----').");

@@ -11,15 +11,15 @@ namespace Pipeline;
 partial class Build
 {
     [Parameter("GitHub token (commit statuses, pull requests, issues for DriftCheck, administration for ProtectBranch)", EnvironmentVariable = "GITHUB_TOKEN"), Secret] readonly string? GitHubToken;
-    [Parameter("GitHub API base address (GitHub Enterprise: https://host/api/v3)", EnvironmentVariable = "GITHUB_API_URL")] readonly string GitHubApiUrl = "https://api.github.com";
-    [Parameter("GitHub repository as owner/name (default: CircleCI's project)", EnvironmentVariable = "GITHUB_REPOSITORY")] readonly string? GitHubRepository;
+    [Parameter("GitHub API base address (GitHub Enterprise: https://host/api/v3)", EnvironmentVariable = "GITHUB_API_URL"), Url] readonly string GitHubApiUrl = "https://api.github.com";
+    [Parameter("GitHub repository as owner/name (default: CircleCI's project)", EnvironmentVariable = "GITHUB_REPOSITORY"), GitHubRepository] readonly string? GitHubRepository;
     [Parameter("Slack bot token (chat:write, channels:history)"), Secret] readonly string? SlackToken;
-    [Parameter("Slack channel ID (C0123…) the bot posts in")] readonly string? SlackChannel;
-    [Parameter("Slack incoming-webhook URL, when there is no bot token (no threads)"), Secret] readonly string? SlackWebhookUrl;
-    [Parameter("Slack Web API base address")] readonly string SlackApiUrl = "https://slack.com/api";
-    [Parameter("First retry delay of GitHub and Slack calls in milliseconds")] readonly int FeedbackRetryBaseDelayMs = 1000;
+    [Parameter("Slack channel ID (C0123…) the bot posts in"), SlackChannel] readonly string? SlackChannel;
+    [Parameter("Slack incoming-webhook URL, when there is no bot token (no threads)"), Secret, Url] readonly string? SlackWebhookUrl;
+    [Parameter("Slack Web API base address"), Url] readonly string SlackApiUrl = "https://slack.com/api";
+    [Parameter("First retry delay of GitHub and Slack calls in milliseconds"), Range(0, 60_000)] readonly int FeedbackRetryBaseDelayMs = 1000;
     [Parameter("ProtectBranch only shows what it would change")] readonly bool ProtectPreview;
-    [Parameter("ProtectBranch: approving reviews a pull request needs")] readonly int RequiredApprovals = 1;
+    [Parameter("ProtectBranch: approving reviews a pull request needs"), Range(0, 6)] readonly int RequiredApprovals = 1;
 
     (string Owner, string Name)? Repository =>
         GitHubRepository?.Split('/') is [var owner, var name] ? (owner, name)
@@ -126,7 +126,13 @@ partial class Build
         foreach (var difference in differences)
             Output.Info($"{(ProtectPreview ? "would fix" : "fixing")}: {difference}");
         if (!ProtectPreview)
+        {
             await github.ProtectAsync(MainBranch, policy, cancellationToken);
+            var remaining = policy.Differences(await github.ProtectionAsync(MainBranch, cancellationToken));
+            if (remaining.Count > 0)
+                throw new InvalidOperationException($"ProtectBranch: GitHub accepted the update, but {MainBranch}'s protection read back still differs: {string.Join("; ", remaining)}.");
+            Output.Success($"{MainBranch} is protected as required (read back: {contexts.Count} checks, {RequiredApprovals} approval(s)).");
+        }
         Summaries.Set(nameof(ProtectBranch), $"{(ProtectPreview ? "preview: would change" : "changed")} {differences.Count} setting(s)");
     }
 }

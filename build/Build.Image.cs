@@ -8,13 +8,13 @@ namespace Pipeline;
 partial class Build
 {
     [Parameter("Packer executable")] readonly string PackerExecutable = "packer";
-    [Parameter("Instance type of Packer's temporary build instance")] readonly string PackerInstanceType = "t3.micro";
-    [Parameter("Prefix of the AMI name")] readonly string ImageNamePrefix = "gitops-web";
-    [Parameter("VPC for the Packer build instance (default VPC when empty)")] readonly string? VpcId;
-    [Parameter("Subnet for the Packer build instance")] readonly string? SubnetId;
-    [Parameter("PruneImages keeps this many newest images, and every image among the newest this many versions of any environment's SSM parameter (rollback targets)")] readonly int KeepImages = 3;
+    [Parameter("Instance type of Packer's temporary build instance"), InstanceType] readonly string PackerInstanceType = "t3.micro";
+    [Parameter("Prefix of the AMI name"), ImageName] readonly string ImageNamePrefix = "gitops-web";
+    [Parameter("VPC for the Packer build instance (default VPC when empty)"), VpcId] readonly string? VpcId;
+    [Parameter("Subnet for the Packer build instance"), SubnetId] readonly string? SubnetId;
+    [Parameter("PruneImages keeps this many newest images, and every image among the newest this many versions of any environment's SSM parameter (rollback targets)"), Range(1, 1_000)] readonly int KeepImages = 3;
     [Parameter("PruneImages only lists what it would remove")] readonly bool PrunePreview;
-    [Parameter("How long PackerBuild reads the SSM parameter back until it holds the new AMI")] readonly int ImageParameterConfirmTimeoutSeconds = 120;
+    [Parameter("How long SmokeTest reads the SSM parameter back until it holds the verified AMI"), Range(1, 3_600)] readonly int ImageParameterConfirmTimeoutSeconds = 120;
 
     /// <summary>First wait for a snapshot EC2 still calls in use after its image was deregistered (doubling).</summary>
     TimeSpan SnapshotRetryDelay => TimeSpan.FromMilliseconds(AwsRetryBaseDelayMs * 4);

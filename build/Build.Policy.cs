@@ -11,7 +11,7 @@ namespace Pipeline;
 /// <summary>Guard rails: the rules in build/Policies on every plan, between the plan and any approval or apply.</summary>
 partial class Build
 {
-    [Parameter("PolicyCheck: instance types the environment allows (default: AllowedInstanceTypes in .nuke/parameters.<env>.json)")] readonly string[] AllowedInstanceTypes = [];
+    [Parameter("PolicyCheck: instance types the environment allows (default: AllowedInstanceTypes in .nuke/parameters.<env>.json)"), InstanceType] readonly string[] AllowedInstanceTypes = [];
 
     AbsolutePath PolicyDirectory => TemporaryDirectory / "policy";
     /// <summary>The result for the environment's plan (what TerraformApply looks at); another plan's is kept beside it.</summary>

@@ -12,11 +12,11 @@ namespace Pipeline;
 /// </summary>
 partial class Build
 {
-    [Parameter("SmokeTest: the site to check (default: Terraform's url output), e.g. for a host configured directly")] readonly string? SmokeTestUrl;
-    [Parameter("SmokeTest: how long the site may take to serve the commit")] readonly int SmokeTestTimeoutSeconds = 300;
-    [Parameter("SmokeTest: interval between attempts in milliseconds")] readonly int SmokeTestPollMs = 5000;
-    [Parameter("Rollback: this AMI (it must be in the environment's verified history) instead of the previous one")] readonly string? RollbackTo;
-    [Parameter("TerraformDestroy: the name of the environment being destroyed, as confirmation")] readonly string? ConfirmDestroy;
+    [Parameter("SmokeTest: the site to check (default: Terraform's url output), e.g. for a host configured directly"), Url] readonly string? SmokeTestUrl;
+    [Parameter("SmokeTest: how long the site may take to serve the commit"), Range(1, 86_400)] readonly int SmokeTestTimeoutSeconds = 300;
+    [Parameter("SmokeTest: interval between attempts in milliseconds"), Range(1, 600_000)] readonly int SmokeTestPollMs = 5000;
+    [Parameter("Rollback: this AMI (it must be in the environment's verified history) instead of the previous one"), AmiId] readonly string? RollbackTo;
+    [Parameter("TerraformDestroy: the name of the environment being destroyed, as confirmation"), EnvironmentName] readonly string? ConfirmDestroy;
     [Parameter("The environment applies only after a person approves its plan (read from its profile by the CircleCI generator)")] readonly bool RequireApproval = true;
 
     /// <summary>This run's image record was written by Rollback for this commit: nothing is baked.</summary>

@@ -13,7 +13,7 @@ partial class Build
     [Parameter("TerraformApply may run on a branch other than the main branch")] readonly bool ForceApply;
     [Parameter("Public key for the instance's key pair (overrides the environment's tfvars)")] readonly string? SshPublicKey;
 
-    [Parameter("SummarizePlan: a plan in JSON (terraform show -json <planfile>)")] readonly AbsolutePath? PlanJson;
+    [Parameter("SummarizePlan: a plan in JSON (terraform show -json <planfile>)"), ExistingFile] readonly AbsolutePath? PlanJson;
     [Parameter("SummarizePlan: where to write the summary; .json, .md or .txt (console when empty)")] readonly AbsolutePath? SummaryOut;
 
     AbsolutePath InfraDirectory => RootDirectory / "infra";

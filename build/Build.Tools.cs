@@ -7,7 +7,7 @@ namespace Pipeline;
 /// <summary>Pinned Packer and Terraform for CI: installed verified into .nuke/temp/tools, preferred when present.</summary>
 partial class Build
 {
-    [Parameter("Where InstallTools downloads HashiCorp releases from")] readonly string ToolsReleaseUrl = "https://releases.hashicorp.com";
+    [Parameter("Where InstallTools downloads HashiCorp releases from"), Url] readonly string ToolsReleaseUrl = "https://releases.hashicorp.com";
 
     string ToolsDirectory => TemporaryDirectory / "tools";
     AbsolutePath PinnedToolsFile => RootDirectory / ".nuke" / "tools.json";

@@ -12,9 +12,9 @@ partial class Build : BuildBase
 
     internal static readonly Expression<Func<Build, Target>> DefaultTarget = x => x.Validate;
 
-    [Parameter("Deployment environment (selects infra/environments/<env>.*)")] readonly string DeployEnvironment = "dev";
-    [Parameter("Project name: prefixes SSM parameters, tags images")] readonly string ProjectName = "gitops-demo";
-    [Parameter("The branch that deploys; other branches only plan")] readonly string MainBranch = "main";
+    [Parameter("Deployment environment (selects infra/environments/<env>.*)"), EnvironmentName] readonly string DeployEnvironment = "dev";
+    [Parameter("Project name: prefixes SSM parameters, tags images"), ProjectName] readonly string ProjectName = "gitops-demo";
+    [Parameter("The branch that deploys; other branches only plan"), BranchName] readonly string MainBranch = "main";
 
     bool IsPullRequestBuild => IsCi && Ci.Branch != MainBranch;
 

@@ -48,10 +48,11 @@ public sealed class AnsibleCli(ToolRunner tools, string playbookExecutable, stri
     public async Task<PlayRecap> PlaybookAsync(string playbook, string inventory, string controlPathDirectory, IReadOnlyDictionary<string, string> extraVariables, CancellationToken cancellationToken)
     {
         var recap = new PlayRecap();
-        var arguments = new List<string> { "-i", inventory };
+        // One JSON object: key=value pairs would be split at spaces, letting a value set other variables.
+        var variables = new System.Text.Json.Nodes.JsonObject();
         foreach (var (key, value) in extraVariables)
-            arguments.AddRange(["-e", $"{key}={value}"]);
-        arguments.Add(playbook);
+            variables[key] = value;
+        List<string> arguments = ["-i", inventory, "-e", variables.ToJsonString(), playbook];
         var result = await tools.RunAsync(new ToolInvocation(playbookExecutable, arguments)
         {
             WorkingDirectory = ansibleDirectory,

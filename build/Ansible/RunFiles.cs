@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Pipeline.Ansible;
 
@@ -8,8 +10,14 @@ namespace Pipeline.Ansible;
 /// </summary>
 public sealed class RunFiles : IDisposable
 {
-    /// <summary>Unix socket paths are limited to 104–108 bytes; Ansible appends a 10-character name.</summary>
-    private const int LongestControlDirectory = 90;
+    /// <summary>
+    /// A Unix socket path holds at most 107 bytes on Linux (108 with its NUL) and 103 on macOS and the BSDs. In the
+    /// control directory Ansible names each socket with 10 hex characters, and ssh first binds it under that name plus
+    /// a 17-character temporary suffix (<c>.XXXXXXXXXXXXXXXX</c>) before renaming it.
+    /// </summary>
+    private static int LongestSocketPath => OperatingSystem.IsLinux() ? 107 : 103;
+
+    private const int SocketNameBytes = 1 + 10 + 17;
 
     private RunFiles(string directory, string controlPathDirectory)
     {
@@ -30,10 +38,16 @@ public sealed class RunFiles : IDisposable
         var id = Guid.NewGuid().ToString("N")[..12];
         var directory = CreatePrivateDirectory(Path.Combine(parent, "run-" + id));
         var controlPath = Path.Combine(directory, "cp");
-        if (controlPath.Length > LongestControlDirectory)
+        if (!FitsSocketPath(controlPath))
             controlPath = Path.Combine(Path.GetTempPath(), "ansible-cp-" + id);
+        if (!FitsSocketPath(controlPath) && !OperatingSystem.IsWindows())
+            controlPath = Path.Combine("/tmp", "ansible-cp-" + id);
         return new RunFiles(directory, CreatePrivateDirectory(controlPath));
     }
+
+    /// <summary>Whether the longest socket path ssh makes in <paramref name="controlDirectory"/> fits a Unix socket address.</summary>
+    public static bool FitsSocketPath(string controlDirectory) =>
+        Encoding.UTF8.GetByteCount(controlDirectory) + SocketNameBytes <= LongestSocketPath;
 
     private static string CreatePrivateDirectory(string directory)
     {
@@ -65,19 +79,30 @@ public sealed class RunFiles : IDisposable
         return path;
     }
 
-    /// <summary>An INI inventory: the host in group <c>web</c>, which is a child of the environment's group (group_vars).</summary>
+    /// <summary>
+    /// The inventory, in JSON (which Ansible's YAML inventory plugin reads): the host in group <c>web</c>, a child of the
+    /// environment's group (group_vars). Every value is a JSON string, so no value can add a group, a host or a variable.
+    /// </summary>
     public string WriteInventory(AnsibleTarget target, string environment, SshAccess access)
     {
-        var path = Path.Combine(Directory, "inventory.ini");
-        var options = string.Join(' ', access.Options());
-        File.WriteAllText(path, $"""
-            [web]
-            {target.Name} ansible_host={target.Address} ansible_port={target.Port} ansible_user={target.User} ansible_ssh_private_key_file={access.PrivateKeyFile} ansible_ssh_common_args="{options}"
-
-            [{environment}:children]
-            web
-
-            """);
+        var path = Path.Combine(Directory, "inventory.json");
+        var host = new JsonObject
+        {
+            ["ansible_host"] = target.Address,
+            ["ansible_port"] = target.Port,
+            ["ansible_user"] = target.User,
+            ["ansible_ssh_private_key_file"] = access.PrivateKeyFile,
+            ["ansible_ssh_common_args"] = string.Join(' ', access.Options()),
+        };
+        var web = new JsonObject { ["hosts"] = new JsonObject { [target.Name] = host } };
+        var inventory = new JsonObject
+        {
+            ["all"] = new JsonObject
+            {
+                ["children"] = new JsonObject { [environment] = new JsonObject { ["children"] = new JsonObject { ["web"] = web } } },
+            },
+        };
+        File.WriteAllText(path, inventory.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return path;
     }
 

@@ -25,15 +25,35 @@ internal sealed class AwsErrorTranslation(string? endpoint) : ResilienceStrategy
 
     private string Describe(AmazonServiceException e)
     {
-        var service = e.GetType().Name.Replace("Amazon", "").Replace("Exception", "") switch
-        {
-            "SimpleSystemsManagement" => "SSM",
-            "" or "Service" => "AWS",
-            var name => name,
-        };
+        var service = ServiceOf(e);
         var where = endpoint is { Length: > 0 } ? $"endpoint {endpoint}" : "its regional endpoint";
         var body = e.Message.Replace("The service returned an error with HTTP Body: ", "", StringComparison.Ordinal).ReplaceLineEndings(" ").Trim();
         var excerpt = body.Length > 80 ? body[..80] + "…" : body;
         return $"{service} at {where} answered HTTP {(int)e.StatusCode} ({e.StatusCode}) with a response that is not from AWS (\"{excerpt}\"); expected an AWS API endpoint (check --aws-endpoint-url / AWS_ENDPOINT_URL).";
     }
+
+    /// <summary>
+    /// The service that answered: from the exception's type (AmazonEC2Exception), else from the SDK code it was thrown
+    /// through (an unmarshalling failure is thrown by Amazon.Runtime inside the service's own response unmarshaller).
+    /// </summary>
+    internal static string ServiceOf(Exception e)
+    {
+        var namespaces = new[] { e.GetType().Namespace }
+            .Concat(new System.Diagnostics.StackTrace(e).GetFrames().Select(f => f.GetMethod()?.DeclaringType?.Namespace));
+        foreach (var space in namespaces)
+        {
+            var parts = space?.Split('.') ?? [];
+            if (parts.Length >= 2 && parts[0] == "Amazon" && parts[1] is not ("Runtime" or "Util"))
+                return ServiceNames.GetValueOrDefault(parts[1], parts[1]);
+        }
+        return "AWS";
+    }
+
+    private static readonly Dictionary<string, string> ServiceNames = new(StringComparer.Ordinal)
+    {
+        ["SimpleSystemsManagement"] = "SSM",
+        ["SecurityToken"] = "STS",
+        ["KeyManagementService"] = "KMS",
+        ["DynamoDBv2"] = "DynamoDB",
+    };
 }

@@ -83,7 +83,8 @@ public static class BuildRunner
     {
         // On CI generated files are checked, never rewritten: a stale committed file must fail, not heal itself.
         if (host.IsCi) return;
-        var identity = $"{build.GetType().Assembly.ManifestModule.ModuleVersionId}/{typeof(BuildRunner).Assembly.ManifestModule.ModuleVersionId}";
+        // Generated files come from the compiled build and from the parameter files (a profile's RequireApproval).
+        var identity = $"{build.GetType().Assembly.ManifestModule.ModuleVersionId}/{typeof(BuildRunner).Assembly.ManifestModule.ModuleVersionId}/{GeneratedFiles.ParameterFilesFingerprint(host.RootDirectory)}";
         foreach (var written in new GeneratedFiles(host.RootDirectory, build.GetGeneratedFiles()).UpdateIfBuildChanged(graph, identity))
             output.Detail($"Regenerated {written}");
     }

@@ -86,6 +86,8 @@ public sealed partial record CommandLine
                 case "skip": result = result with { Skip = true }; skipped.AddRange(values); break;
                 case "profile":
                     if (values.Count == 0) throw new ParameterException("Option '--profile' on the command line needs a profile name, e.g. --profile prod.");
+                    foreach (var profile in values.Where(p => !ProfileNamePattern().IsMatch(p)))
+                        throw new ParameterException($"Option '--profile' on the command line: {ArgumentText.Show(profile)} is not a profile name; expected 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit (it names .nuke/parameters.<profile>.json).");
                     profiles.AddRange(values);
                     break;
                 // Words after --plan or --help are read as targets: `./build.sh --plan TerraformApply`.
@@ -113,6 +115,9 @@ public sealed partial record CommandLine
     /// <summary>Anything else that starts with a dash (not a negative number, not <c>--</c>) is a malformed option.</summary>
     private static bool IsOptionShaped(string arg) =>
         arg.Length > 1 && arg[0] == '-' && !char.IsDigit(arg[1]) && arg != "--";
+
+    [GeneratedRegex(@"\A[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z")]
+    private static partial Regex ProfileNamePattern();
 
     [GeneratedRegex(@"\A--?(?<name>[A-Za-z][A-Za-z0-9_-]*)(=(?<value>.*))?\z", RegexOptions.Singleline)]
     private static partial Regex OptionPattern();

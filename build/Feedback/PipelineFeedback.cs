@@ -38,7 +38,7 @@ public sealed class PipelineFeedback(
             if (_thread is null) return;
             var parent = ThreadOnlyTargets.Contains(target) ? await _thread.ExistingParentAsync(cancellationToken) : await _thread.ParentAsync(cancellationToken);
             if (parent is null) return;
-            var (blocks, text) = SlackMessages.Target(run, JobName(target), "started", null);
+            var (blocks, text) = SlackMessages.Target(run, JobName(target), "started", null, profileOf(target));
             var reply = await slack!.PostAsync(parent.Channel, Masked(blocks), mask(text), parent.Ts, null, cancellationToken);
             if (reply is not null) _replies[target] = reply;
         });
@@ -58,7 +58,7 @@ public sealed class PipelineFeedback(
         await Guard("Slack", async () =>
         {
             if (slack is null) return;
-            var (blocks, text) = SlackMessages.Target(run, JobName(result.Target), state, detail);
+            var (blocks, text) = SlackMessages.Target(run, JobName(result.Target), state, detail, profileOf(result.Target));
             var threadOnly = ThreadOnlyTargets.Contains(result.Target);
             if (_replies.TryGetValue(result.Target, out var reply))
                 await slack.UpdateAsync(reply, Masked(blocks), mask(text), cancellationToken);

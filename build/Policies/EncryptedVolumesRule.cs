@@ -36,8 +36,12 @@ public sealed class EncryptedVolumesRule : IPolicyRule
             case "aws_instance":
                 if (RootVolumeProblem(resource) is { } problem)
                     yield return problem;
-                foreach (var device in Blocks(resource.Attribute("ebs_block_device")).Where(d => !IsTrue(Property(d, "encrypted"))))
-                    yield return $"EBS block device {Property(device, "device_name")?.GetString() ?? "?"} is not encrypted; set encrypted = true";
+                var devices = Blocks(resource.Attribute("ebs_block_device"));
+                for (var i = 0; i < devices.Count; i++)
+                {
+                    if (!IsTrue(Property(devices[i], "encrypted")))
+                        yield return $"EBS block device {Property(devices[i], "device_name")?.GetString() ?? "?"} {(UnknownUntilApply(resource, "ebs_block_device", i) ? "encryption is not set (known only after apply)" : "is not encrypted")}; set encrypted = true";
+                }
                 break;
             default:
                 foreach (var mapping in Blocks(resource.Attribute("block_device_mappings")))
@@ -52,10 +56,23 @@ public sealed class EncryptedVolumesRule : IPolicyRule
         if (!instance.HasAttribute("root_block_device"))
             return null;
         var roots = Blocks(instance.Attribute("root_block_device"));
-        return roots.Count == 0 ? "root volume encryption is not set (left to the account default); set root_block_device { encrypted = true }"
-            : !roots.All(r => IsTrue(Property(r, "encrypted"))) ? "the root volume is not encrypted; set root_block_device { encrypted = true }"
-            : null;
+        if (roots.Count == 0)
+            return "root volume encryption is not set (left to the account default); set root_block_device { encrypted = true }";
+        var index = roots.FindIndex(r => !IsTrue(Property(r, "encrypted")));
+        if (index < 0) return null;
+        return UnknownUntilApply(instance, "root_block_device", index)
+            ? "root volume encryption is not set (known only after apply); set root_block_device { encrypted = true }"
+            : "the root volume is not encrypted; set root_block_device { encrypted = true }";
     }
+
+    /// <summary>
+    /// Unset encryption is known only after apply (<c>after_unknown.&lt;block&gt;[i].encrypted</c>): the account's
+    /// default decides it then. Said so, rather than "not encrypted", which the plan does not know.
+    /// </summary>
+    private static bool UnknownUntilApply(PlannedResource resource, string block, int index) =>
+        resource.AfterUnknown is { ValueKind: JsonValueKind.Object } unknown
+        && unknown.TryGetProperty(block, out var blocks) && blocks.ValueKind == JsonValueKind.Array && blocks.GetArrayLength() > index
+        && blocks[index] is { ValueKind: JsonValueKind.Object } entry && entry.TryGetProperty("encrypted", out var flag) && flag.ValueKind == JsonValueKind.True;
 
     private static List<JsonElement> Blocks(JsonElement? value) =>
         value is { ValueKind: JsonValueKind.Array } array ? [.. array.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object)] : [];

@@ -6,15 +6,21 @@ namespace Tests.CircleCi;
 public sealed record WorkflowJobOutcome(string Name, string Status, string? Command);
 
 /// <summary>
+/// One job to run: its target's command, the job's <c>environment</c>, and the run steps before the target that
+/// prepare the machine (cache keys, cache folders), without the setup steps that install tools.
+/// </summary>
+public sealed record SimulatedJob(string Name, string Command, IReadOnlyDictionary<string, string> Environment, IReadOnlyList<string> Preparation);
+
+/// <summary>
 /// Runs a workflow of the generated .circleci/config.yml the way CircleCI orders it: a job starts once every job it
 /// requires succeeded; a failure leaves everything after it not run; approval jobs are approved at once. Each job's
 /// command is the run step named after its target, with job and pipeline parameters filled in; setup steps that
-/// install tools (the machine has them) are not run.
+/// install tools (the machine has them) are not run, the other steps before it are handed over to run.
 /// </summary>
 public static class WorkflowRunner
 {
     public static async Task<IReadOnlyList<WorkflowJobOutcome>> RunAsync(
-        string configYaml, string workflow, IReadOnlyDictionary<string, string> pipelineParameters, Func<string, string, Task<bool>> runJob)
+        string configYaml, string workflow, IReadOnlyDictionary<string, string> pipelineParameters, Func<SimulatedJob, Task<bool>> runJob)
     {
         var config = YamlJson.Convert(configYaml)!.AsObject();
         var entries = config["workflows"]![workflow]!["jobs"]!.AsArray()
@@ -41,7 +47,9 @@ public static class WorkflowRunner
                 continue;
             }
             var command = Command(config, job, body, pipelineParameters);
-            var succeeded = await runJob(name, command);
+            var definition = config["jobs"]![job]!.AsObject();
+            var environment = definition["environment"]?.AsObject().ToDictionary(e => e.Key, e => e.Value!.ToString()) ?? [];
+            var succeeded = await runJob(new SimulatedJob(name, command, environment, Preparation(definition, job)));
             status[name] = succeeded ? "succeeded" : "failed";
             outcomes.Add(new WorkflowJobOutcome(name, status[name], command));
         }
@@ -52,6 +60,13 @@ public static class WorkflowRunner
 
     private static IEnumerable<string> Requires(JsonObject body) =>
         body["requires"]?.AsArray().Select(r => (string)r!) ?? [];
+
+    private static IReadOnlyList<string> Preparation(JsonObject definition, string job) =>
+        [.. definition["steps"]!.AsArray().OfType<JsonObject>()
+            .Select(s => s["run"] as JsonObject).Where(r => r is not null)
+            .TakeWhile(r => (string?)r!["name"] != job)
+            .Where(r => !((string?)r!["name"] ?? "").StartsWith("Set up:", StringComparison.Ordinal))
+            .Select(r => (string)r!["command"]!)];
 
     private static string Command(JsonObject config, string job, JsonObject invocation, IReadOnlyDictionary<string, string> pipelineParameters)
     {

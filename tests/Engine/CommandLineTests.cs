@@ -20,7 +20,7 @@ public sealed class CommandLineTests
         [Parameter] readonly int Count = 3;
         [Parameter] readonly bool Force;
         [Parameter] readonly string[] Tags = [];
-        [Parameter, Secret] readonly string? Token;
+        [Parameter, Secret, MultiLine] readonly string? Token;
 
         public Target Show => _ => _.Executes(() => Output.Info(
             $"value:{Mode}|{Count}|{Force}|{string.Join('+', Tags)}|{Token}|{Token?.Split('\n').Length}"));

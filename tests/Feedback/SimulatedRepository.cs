@@ -51,6 +51,22 @@ public sealed class SimulatedRepository : IDisposable
         return new JobRun(job, result.ExitCode, result.StandardOutput + result.StandardError, File.Exists(log) ? File.ReadAllText(log) : "");
     }
 
+    /// <summary>Runs a job's preparation steps (bash -eo pipefail, as CircleCI does) in the repository; false when one fails.</summary>
+    public async Task<bool> RunCommandsAsync(IEnumerable<string> commands, IReadOnlyDictionary<string, string> environment)
+    {
+        foreach (var command in commands)
+        {
+            var result = await Cli.Wrap("bash")
+                .WithArguments(["-eo", "pipefail", "-c", command])
+                .WithWorkingDirectory(Root)
+                .WithEnvironmentVariables(environment.ToDictionary(e => e.Key, e => (string?)e.Value))
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteBufferedAsync(Encoding.UTF8);
+            if (result.ExitCode != 0) return false;
+        }
+        return true;
+    }
+
     /// <summary>Every text file the runs left or the repository generates: where a leaked secret would be.</summary>
     public IEnumerable<(string Path, string Text)> WrittenFiles()
     {

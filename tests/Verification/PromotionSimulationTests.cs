@@ -81,16 +81,22 @@ public sealed class PromotionSimulationTests(MotoServer moto, SimulatedRepositor
     {
         var config = await File.ReadAllTextAsync(Path.Combine(repository.Root, ".circleci", "config.yml"));
         var environment = Environment();
-        return await WorkflowRunner.RunAsync(config, "deploy", new Dictionary<string, string>(), async (job, command) =>
+        return await WorkflowRunner.RunAsync(config, "deploy", new Dictionary<string, string>(), async job =>
         {
-            var arguments = command.Split(' ', StringSplitOptions.RemoveEmptyEntries).SkipWhile(a => a != "./build.sh").Skip(1).ToArray();
-            // packer build needs AWS: that job runs the packer double; PackerValidate runs the real packer.
+            var arguments = job.Command.Split(' ', StringSplitOptions.RemoveEmptyEntries).SkipWhile(a => a != "./build.sh").Skip(1).ToArray();
             var jobEnvironment = new Dictionary<string, string>(environment);
-            if (job == "PackerBuild")
+            // The job's own environment as CircleCI sets it, its /root home moved into the scratch folder.
+            foreach (var (name, value) in job.Environment)
+                jobEnvironment[name] = value.StartsWith("/root/", StringComparison.Ordinal) ? Path.Combine(_scratch, "home", value["/root/".Length..]) : value;
+            // packer build needs AWS: that job runs the packer double; PackerValidate runs the real packer.
+            if (job.Name == "PackerBuild")
                 jobEnvironment["PACKER_EXECUTABLE"] = Path.Combine(PipelineRun.DoublesDirectory, "Packer", "packer-double.sh");
-            var run = await repository.RunJobAsync(job, arguments, jobEnvironment);
-            _runs[job] = run;
-            return run.ExitCode == 0;
+            var preparation = await repository.RunCommandsAsync(job.Preparation.Select(c => c.Replace("/root/", Path.Combine(_scratch, "home") + "/", StringComparison.Ordinal)), jobEnvironment);
+            var run = await repository.RunJobAsync(job.Name, arguments, jobEnvironment);
+            _runs[job.Name] = run;
+            // A job that succeeded while Terraform printed an error (a plugin cache folder that does not exist, a
+            // CLI configuration it cannot read) is broken on CircleCI just the same.
+            return preparation && run.ExitCode == 0 && !run.Output.Contains("│ Error:", StringComparison.Ordinal);
         });
     }
 

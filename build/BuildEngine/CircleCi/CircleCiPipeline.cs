@@ -1,7 +1,14 @@
 namespace BuildEngine.CircleCi;
 
 /// <summary>A cache restored before and saved after each job; the key may use CircleCI templates such as checksum.</summary>
-public sealed record CircleCiCache(string Key, IReadOnlyList<string> Paths);
+public sealed record CircleCiCache(string Key, IReadOnlyList<string> Paths)
+{
+    /// <summary>
+    /// The folders are created after the restore, so that a tool pointed at one (TF_PLUGIN_CACHE_DIR) finds it on a
+    /// cache miss too: Terraform refuses a plugin cache folder that does not exist.
+    /// </summary>
+    public bool CreateFolders { get; init; }
+}
 
 /// <summary>How one target's job runs: executor image, resource class, setup commands, extra arguments.</summary>
 public sealed record CircleCiJobSettings

@@ -17,7 +17,7 @@ public sealed class GeneratedFiles(AbsolutePath rootDirectory, IEnumerable<Gener
 
     private readonly IReadOnlyList<GeneratedFile> _files = [.. files];
 
-    /// <summary>Regenerates only when the build assembly differs from the one that last did (a cheap check on warm starts).</summary>
+    /// <summary>Regenerates only when the build or its parameter files differ from the ones that last did (a cheap check on warm starts).</summary>
     public IReadOnlyList<string> UpdateIfBuildChanged(BuildGraph graph, string buildIdentity)
     {
         var stamp = rootDirectory / ".nuke" / "temp" / "generated.stamp";
@@ -27,6 +27,21 @@ public sealed class GeneratedFiles(AbsolutePath rootDirectory, IEnumerable<Gener
         stamp.Parent.CreateDirectory();
         File.WriteAllText(stamp, buildIdentity);
         return written;
+    }
+
+    /// <summary>A hash of every <c>.nuke/parameters*.json</c> (names and contents): part of what generated files are made from.</summary>
+    public static string ParameterFilesFingerprint(AbsolutePath rootDirectory)
+    {
+        var folder = rootDirectory / ".nuke";
+        if (!folder.DirectoryExists()) return "none";
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var file in Directory.EnumerateFiles(folder, "parameters*.json").Order(StringComparer.Ordinal))
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(file) + "\0"));
+            hash.AppendData(File.ReadAllBytes(file));
+            hash.AppendData([0]);
+        }
+        return Convert.ToHexString(hash.GetHashAndReset());
     }
 
     /// <summary>Writes every file whose content would change; returns their relative paths.</summary>

@@ -37,11 +37,13 @@ public static class SchemaGenerator
                 writer.WriteString("type", "array");
                 writer.WriteStartObject("items");
                 WriteType(writer, parameter.Type.GetElementType()!);
+                WriteConstraints(writer, parameter.Constraints);
                 writer.WriteEndObject();
             }
             else
             {
                 WriteType(writer, parameter.Type);
+                WriteConstraints(writer, parameter.Constraints);
             }
             writer.WriteEndObject();
         }
@@ -79,6 +81,14 @@ public static class SchemaGenerator
         {
             writer.WriteString("type", "string");
         }
+    }
+
+    private static void WriteConstraints(Utf8JsonWriter writer, ParameterConstraints constraints)
+    {
+        if (constraints.Minimum is { } minimum) writer.WriteNumber("minimum", minimum);
+        if (constraints.Maximum is { } maximum) writer.WriteNumber("maximum", maximum);
+        if (constraints.Pattern is { } pattern) writer.WriteString("pattern", pattern);
+        if (constraints.IsUrl) writer.WriteString("format", "uri");
     }
 
     private static void WriteEnum(Utf8JsonWriter writer, IEnumerable<string> values)

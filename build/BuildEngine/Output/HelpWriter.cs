@@ -21,14 +21,17 @@ public static class HelpWriter
         }
         output.Write("");
         output.Write("Parameters (command line > environment > --profile files > .nuke/parameters.json > default):", OutputKind.Header);
+        output.Write("    Every value is one line without control or bidirectional characters unless it says multi-line.", OutputKind.Detail);
         foreach (var parameter in graph.Parameters)
         {
             var flags = string.Join(", ", new[]
             {
                 parameter.TypeDisplay,
+                parameter.Constraints.Describe(),
                 parameter.DefaultValue is null ? null : $"default: {parameter.DefaultValue}",
                 $"env: {parameter.EnvironmentVariable}",
                 parameter.IsSecret ? "secret" : null,
+                parameter.Constraints.IsMultiLine ? "multi-line" : null,
                 parameter.IsRequired ? "required" : null,
             }.Where(f => f is not null));
             output.Write($"    {parameter.Option}  {parameter.Description} [{flags}]");

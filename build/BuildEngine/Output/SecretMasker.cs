@@ -4,8 +4,9 @@ using System.Text.Json;
 namespace BuildEngine.Output;
 
 /// <summary>
-/// The one place secrets are masked. Every writer of the engine (console, log file, summary, errors,
-/// echoed command lines) passes its text through here. Later code registers secrets found at run time.
+/// The one place secrets are masked and shown text is made to read as what it holds. Every writer of the engine
+/// (console, log file, summary, errors, echoed command lines) and every message the pipeline sends passes its text
+/// through here. Later code registers secrets found at run time.
 /// </summary>
 public sealed class SecretMasker
 {
@@ -34,6 +35,7 @@ public sealed class SecretMasker
         }
     }
 
+    /// <summary>Masks every registered secret, then escapes control and bidirectional characters (see <see cref="ControlCharacters"/>).</summary>
     public string Apply(string? text)
     {
         if (string.IsNullOrEmpty(text)) return text ?? "";
@@ -43,7 +45,7 @@ public sealed class SecretMasker
             if (text.Contains(secret, StringComparison.Ordinal))
                 text = text.Replace(secret, Mask, StringComparison.Ordinal);
         }
-        return text;
+        return ControlCharacters.EscapeForDisplay(text);
     }
 
     /// <summary>Lines such as <c>-----END OPENSSH PRIVATE KEY-----</c> are not secret and appear in docs.</summary>

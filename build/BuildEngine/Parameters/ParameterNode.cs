@@ -18,6 +18,9 @@ public sealed record ParameterNode
     /// <summary>The command-line option, e.g. <c>--aws-region</c>.</summary>
     public string Option => "--" + ParameterNames.ToKebabCase(Name);
 
+    /// <summary>Range, pattern, address or file rules the values must meet (always: no control characters).</summary>
+    public ParameterConstraints Constraints { get; init; } = new();
+
     internal MemberInfo Member { get; init; } = null!;
 
     public string TypeDisplay => ValueConverter.Describe(Type);

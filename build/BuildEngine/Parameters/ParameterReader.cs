@@ -41,6 +41,7 @@ internal static class ParameterReader
                     IsSecret = isSecret,
                     IsRequired = member.GetCustomAttribute<RequiredAttribute>() is not null,
                     EnvironmentVariable = attribute.EnvironmentVariable ?? ParameterNames.ToUpperSnakeCase(member.Name),
+                    Constraints = ParameterConstraints.Read(member),
                     Member = member,
                 });
             }

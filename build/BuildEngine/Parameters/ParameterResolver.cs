@@ -65,18 +65,18 @@ internal sealed class ParameterResolver(
         var values = new Dictionary<string, RawValue>();
         var defaults = ParametersDirectory / "parameters.json";
         if (defaults.FileExists())
-            ReadFile(defaults, values);
+            ReadFile(defaults, values, profile: null);
         foreach (var profile in profiles)
         {
             var file = ParametersDirectory / $"parameters.{profile}.json";
             if (!file.FileExists())
                 throw new ParameterException($"Profile '{profile}' given with --profile: file {file.GetRelativePathFrom(rootDirectory)} does not exist; expected .nuke/parameters.<profile>.json.");
-            ReadFile(file, values);
+            ReadFile(file, values, profile);
         }
         return values;
     }
 
-    private void ReadFile(AbsolutePath file, Dictionary<string, RawValue> values)
+    private void ReadFile(AbsolutePath file, Dictionary<string, RawValue> values, string? profile)
     {
         var known = graph.Parameters.Select(p => ParameterNames.Normalize(p.Name)).ToHashSet();
         var relative = file.GetRelativePathFrom(rootDirectory);
@@ -99,7 +99,7 @@ internal sealed class ParameterResolver(
                 var key = ParameterNames.Normalize(property.Name);
                 if (!known.Contains(key))
                     throw new ParameterException($"Unknown parameter '{property.Name}' in {relative}; {NameSuggester.SuggestOption(property.Name, graph.Parameters)}");
-                values[key] = new RawValue(JsonValues(property.Value, relative, property.Name), $"{relative} ({property.Name})", rootDirectory);
+                values[key] = new RawValue(JsonValues(property.Value, relative, property.Name), profile is null ? $"{relative} ({property.Name})" : $"{relative} ({property.Name}; --profile {profile})", rootDirectory);
             }
         }
     }

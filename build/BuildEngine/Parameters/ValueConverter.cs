@@ -39,6 +39,11 @@ internal static class ValueConverter
     public static object? Convert(ParameterNode parameter, RawValue raw)
     {
         var type = parameter.Type;
+        foreach (var value in raw.Values)
+        {
+            if (parameter.Constraints.CheckRaw(value) is { } refused)
+                throw Error(parameter, raw, value, refused);
+        }
         if (type.IsArray)
         {
             var elementType = type.GetElementType()!;
@@ -67,7 +72,14 @@ internal static class ValueConverter
     {
         var single = Nullable.GetUnderlyingType(type) ?? type;
         if (single == typeof(string))
+        {
+            // An empty value leaves a parameter without a default unset, as it was before (VPC_ID= in a context).
+            if (value.Length == 0 && parameter.DefaultValue is null)
+                return value;
+            if (parameter.Constraints.CheckText(value) is { } expected)
+                throw Error(parameter, raw, value, expected);
             return value;
+        }
         if (single == typeof(bool))
         {
             if (bool.TryParse(value, out var flag)) return flag;
@@ -75,18 +87,17 @@ internal static class ValueConverter
         }
         if (single == typeof(int))
         {
-            if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)) return number;
-            throw Error(parameter, raw, value, "a whole number");
+            if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)) return InRange(parameter, raw, value, number);
+            throw Error(parameter, raw, value, WholeNumber(parameter));
         }
         if (single == typeof(long))
         {
-            if (long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)) return number;
-            throw Error(parameter, raw, value, "a whole number");
+            if (long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)) return InRange(parameter, raw, value, number);
+            throw Error(parameter, raw, value, WholeNumber(parameter));
         }
         if (single == typeof(AbsolutePath))
         {
-            if (string.IsNullOrWhiteSpace(value)) throw Error(parameter, raw, value, "a path");
-            return AbsolutePath.Create(Path.IsPathRooted(value) ? value : Path.Combine(raw.PathBase, value));
+            return ToPath(parameter, raw, value);
         }
         if (single.IsEnum)
         {
@@ -101,10 +112,35 @@ internal static class ValueConverter
         throw new ParameterException($"Parameter '{parameter.Name}' has unsupported type {type.Name}.");
     }
 
+    private static T InRange<T>(ParameterNode parameter, RawValue raw, string value, T number) where T : IConvertible =>
+        parameter.Constraints.CheckNumber(number.ToInt64(CultureInfo.InvariantCulture)) is { } expected
+            ? throw Error(parameter, raw, value, expected)
+            : number;
+
+    private static string WholeNumber(ParameterNode parameter) =>
+        parameter.Constraints.NumberExpected;
+
+    private static AbsolutePath ToPath(ParameterNode parameter, RawValue raw, string value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) throw Error(parameter, raw, value, "a path");
+        AbsolutePath path;
+        try
+        {
+            path = AbsolutePath.Create(Path.IsPathRooted(value) ? value : Path.Combine(raw.PathBase, value));
+        }
+        catch (Exception e) when (e is ArgumentException or PathTooLongException or NotSupportedException or IOException)
+        {
+            throw Error(parameter, raw, value, "a path this system can open");
+        }
+        if (parameter.Constraints.MustExist && !path.FileExists())
+            throw Error(parameter, raw, value, Directory.Exists(path) ? "a file, not a folder" : "an existing file");
+        return path;
+    }
+
     private static ParameterException Error(ParameterNode parameter, RawValue raw, string? value, string expected)
     {
         var shown = value is null ? "(no value)" : parameter.IsSecret ? "***" : ArgumentText.Show(value);
         return new ParameterException(
-            $"Parameter '{parameter.Name}' from {raw.Source}: value {shown} is not valid; expected {expected}.");
+            $"Parameter '{parameter.Name}'{(raw.Source.Contains("(--", StringComparison.Ordinal) ? "" : $" ({parameter.Option})")} from {raw.Source}: value {shown} is not valid; expected {expected}.");
     }
 }

@@ -16,8 +16,13 @@ public sealed class GitHubFeedback(IGitHubClient client, string owner, string re
     /// <summary>GitHub's limit for a status description.</summary>
     private const int DescriptionLimit = 140;
 
-    public static IGitHubClient CreateClient(string apiUrl, string token) =>
-        new GitHubClient(new ProductHeaderValue("gitops-toolchain"), new Uri(apiUrl)) { Credentials = new Credentials(token) };
+    public static IGitHubClient CreateClient(string apiUrl, string token)
+    {
+        var http = new Octokit.Internal.HttpClientAdapter(() => new GitHubJsonCheck(Octokit.Internal.HttpMessageHandlerFactory.CreateDefault()));
+        var connection = new Connection(new ProductHeaderValue("gitops-toolchain"), new Uri(apiUrl),
+            new Octokit.Internal.InMemoryCredentialStore(new Credentials(token)), http, new Octokit.Internal.SimpleJsonSerializer());
+        return new GitHubClient(connection);
+    }
 
     public static TransientFeedbackException? Classify(Exception exception) => exception switch
     {

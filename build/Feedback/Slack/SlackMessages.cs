@@ -11,7 +11,7 @@ public static class SlackMessages
     {
         var text = $":rocket: *{Escape(run.Project)}* pipeline on `{Escape(run.Branch ?? "?")}` @ `{Short(run.Commit)}`"
                    + (run.Workflow is null ? "" : $" · workflow `{Escape(run.Workflow)}`");
-        return (new JsonArray(Section(text), Context(Links(run, includeJob: false))), Plain(text));
+        return (new JsonArray(Section(text), Context(Links(run, includeJob: false, environment: null))), Plain(text));
     }
 
     public static JsonObject RunMetadata(FeedbackRun run) => new()
@@ -20,7 +20,8 @@ public static class SlackMessages
         ["event_payload"] = new JsonObject { ["run_id"] = run.RunId },
     };
 
-    public static (JsonArray Blocks, string Text) Target(FeedbackRun run, string job, string state, string? detail)
+    /// <summary>A target's reply; <paramref name="environment"/> is the environment its job deploys, if it deploys one.</summary>
+    public static (JsonArray Blocks, string Text) Target(FeedbackRun run, string job, string state, string? detail, string? environment)
     {
         var icon = state switch
         {
@@ -31,16 +32,17 @@ public static class SlackMessages
             _ => ":x:",
         };
         var text = $"{icon} *{Escape(job)}* {state}" + (string.IsNullOrWhiteSpace(detail) ? "" : $": {Escape(detail)}");
-        return (new JsonArray(Section(text), Context(Links(run, includeJob: true))), Plain(text));
+        return (new JsonArray(Section(text), Context(Links(run, includeJob: true, environment))), Plain(text));
     }
 
-    private static string Links(FeedbackRun run, bool includeJob)
+    /// <summary>The run's header names no environment: a deploy run promotes through several.</summary>
+    private static string Links(FeedbackRun run, bool includeJob, string? environment)
     {
         var links = new List<string>();
         if (includeJob && run.BuildUrl is not null) links.Add($"<{run.BuildUrl}|CircleCI job>");
         if (!includeJob && run.WorkflowUrl is not null) links.Add($"<{run.WorkflowUrl}|CircleCI workflow>");
         if (run.PullRequestUrl is not null) links.Add($"<{run.PullRequestUrl}|pull request{(run.PullRequestNumber is { } n ? $" #{n}" : "")}>");
-        links.Add($"environment `{Escape(run.Environment)}`");
+        if (environment is not null) links.Add($"environment `{Escape(environment)}`");
         return string.Join(" · ", links);
     }
 

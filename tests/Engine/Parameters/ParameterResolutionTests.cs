@@ -106,11 +106,11 @@ public sealed class ParameterResolutionTests
     {
         using var root = new TempRoot();
         var fromEnvironment = await TestRun.RunAsync<Parameterized>(root, x => x.Show, [], new() { ["COUNT"] = "x" });
-        Assert.Contains("Parameter 'Count' from environment variable COUNT: value 'x' is not valid", fromEnvironment.Output);
+        Assert.Contains("Parameter 'Count' (--count) from environment variable COUNT: value 'x' is not valid", fromEnvironment.Output);
 
         root.Write(".nuke/parameters.json", """{ "Count": "y" }""");
         var fromFile = await TestRun.RunAsync<Parameterized>(root, x => x.Show, []);
-        Assert.Contains("Parameter 'Count' from .nuke/parameters.json (Count): value 'y' is not valid", fromFile.Output);
+        Assert.Contains("Parameter 'Count' (--count) from .nuke/parameters.json (Count): value 'y' is not valid", fromFile.Output);
 
         root.Write(".nuke/parameters.json", """{ "Cuont": 1 }""");
         var unknown = await TestRun.RunAsync<Parameterized>(root, x => x.Show, []);
