@@ -37,6 +37,29 @@ public sealed class AwsEndpointTests : IDisposable
         Assert.DoesNotContain("retry", outcome.Output);
     }
 
+    [Theory]
+    [InlineData("PackerBuild", "EC2")]
+    [InlineData("PruneImages", "EC2")]
+    [InlineData("Rollback", "SSM")]
+    public async Task A_web_server_answering_HTML_with_200_is_named_by_the_service_not_by_an_exception_type(string target, string service)
+    {
+        // A 200 with HTML: SSM's JSON unmarshaller fails, EC2's XML one reads it as an empty result (no images),
+        // which PackerBuild would take for "nothing baked yet". Either way the line names the service.
+        using var website = new LocalHttpServer(_ => new ServerResponse(200, "<html><body>Welcome to our site</body></html>", "text/html"));
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_ENDPOINT_URL"] = website.Url, ["AWS_REGION"] = "eu-west-1",
+            ["AWS_ACCESS_KEY_ID"] = "AKIATESTLOCALSERVER1", ["AWS_SECRET_ACCESS_KEY"] = "local-secret-access-key-for-tests",
+        };
+
+        using var run = new PipelineRun("packer");
+        var outcome = await run.RunAsync([target, "--skip"], environment);
+
+        Assert.Equal(ExitCodes.TargetFailed, outcome.ExitCode);
+        Assert.Contains($"error: {target} failed: {service} at endpoint {website.Url} answered HTTP 200 (OK) with a response that is not from AWS", outcome.Output);
+        Assert.DoesNotContain("Unmarshalling", outcome.Output);
+    }
+
     [Fact]
     public async Task Host_keys_are_read_from_the_default_console_output_when_the_latest_is_refused()
     {

@@ -53,9 +53,15 @@ public sealed class AwsServer : IDisposable
         var action = isSsm ? target!.Split('.')[^1] : ParseForm(request.Body).GetValueOrDefault("Action", "");
         Calls.Enqueue(action);
         if (_faults.TryGetValue(action, out var queue) && queue.TryDequeue(out var fault))
-            return isSsm ? SsmApi.Error(fault.Status, fault.Code, fault.Message) : Ec2Api.Error(fault.Status, fault.Code, fault.Message);
-        return isSsm ? Ssm.Handle(action, request.Body) : Ec2.Handle(action, ParseForm(request.Body));
+            return isSsm ? WithRequestId(SsmApi.Error(fault.Status, fault.Code, fault.Message)) : Ec2Api.Error(fault.Status, fault.Code, fault.Message);
+        return isSsm ? WithRequestId(Ssm.Handle(action, request.Body)) : Ec2.Handle(action, ParseForm(request.Body));
     }
+
+    /// <summary>SSM, like every JSON service, names each answer's request in a header (EC2 in the XML body).</summary>
+    private static ServerResponse WithRequestId(ServerResponse response) => response with
+    {
+        Headers = new Dictionary<string, string>(response.Headers ?? new Dictionary<string, string>()) { ["x-amzn-RequestId"] = Guid.NewGuid().ToString() },
+    };
 
     internal static Dictionary<string, string> ParseForm(string body)
     {
