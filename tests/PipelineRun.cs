@@ -12,10 +12,15 @@ namespace Tests;
 /// </summary>
 public sealed class PipelineRun : IDisposable
 {
-    private readonly TempRoot _root = new();
+    private readonly TempRoot _root;
 
-    public PipelineRun(params string[] folders)
+    public PipelineRun(params string[] folders) : this(new TempRoot(), folders)
     {
+    }
+
+    public PipelineRun(TempRoot root, params string[] folders)
+    {
+        _root = root;
         foreach (var folder in folders)
             TestFiles.CopyDirectory(Path.Combine(RepositoryCopy.RepositoryRoot, folder), _root.Path / folder);
     }

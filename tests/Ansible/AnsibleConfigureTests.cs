@@ -112,7 +112,8 @@ public sealed class AnsibleConfigureTests : IAsyncLifetime
 
         Assert.True(outcome.ExitCode == 0, outcome.Output);
         Assert.True(File.Exists(MarkerFile));
-        Assert.Contains($"SSH private key file {keyFile}.missing (--ssh-private-key-file) does not exist", missing.Output);
+        Assert.Equal(ExitCodes.UsageError, missing.ExitCode);
+        Assert.Contains($"(--ssh-private-key-file): value '{keyFile}.missing' is not valid; expected an existing file.", missing.Output);
         Assert.Equal(ExitCodes.UsageError, neither.ExitCode);
         Assert.Contains("AnsibleConfigure requires parameter SshPrivateKey (set --ssh-private-key or SSH_PRIVATE_KEY) or parameter SshPrivateKeyFile (set --ssh-private-key-file or SSH_PRIVATE_KEY_FILE)", neither.Output);
     }
@@ -132,6 +133,22 @@ public sealed class AnsibleConfigureTests : IAsyncLifetime
         Assert.Equal(ExitCodes.UsageError, typo.ExitCode);
         foreach (var text in new[] { outcome.Output, outcome.Log, typo.Output })
             Assert.All(body, line => Assert.DoesNotContain(line, text));
+    }
+
+    [SkippableFact]
+    public async Task A_key_file_that_holds_no_key_fails_before_any_wait_for_the_host()
+    {
+        // sshd is not started: a target that waited for it would report SSH not answering instead.
+        var notAKey = Path.Combine(Ssh.Directory, "not-a-key.txt");
+        File.WriteAllText(notAKey, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBmSPrmeDbnw+VDlLVZQ8w7lo4D2cZLHNlY2iwFW8ZKP public, not private\n");
+        var environment = Environment();
+        environment.Remove("SSH_PRIVATE_KEY");
+
+        var outcome = await _run.RunAsync([.. DirectArguments(), "--ssh-private-key-file", notAKey, "--ssh-ready-timeout-seconds", "20"], environment);
+
+        Assert.Equal(ExitCodes.TargetFailed, outcome.ExitCode);
+        Assert.Contains($"SSH private key file {notAKey} (--ssh-private-key-file) holds no private key", outcome.Output);
+        Assert.DoesNotContain("not answering", outcome.Output);
     }
 
     [SkippableFact]

@@ -13,6 +13,15 @@ public sealed class TempRoot : IDisposable
         (Path / ".nuke").CreateDirectory();
     }
 
+    /// <summary>A root whose full path is exactly <paramref name="pathLength"/> characters (a checkout at a long path).</summary>
+    public TempRoot(int pathLength)
+    {
+        var prefix = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "checkout-" + Guid.NewGuid().ToString("N")[..12] + "-");
+        if (prefix.Length >= pathLength) throw new ArgumentOutOfRangeException(nameof(pathLength), $"the temp folder alone takes {prefix.Length} characters");
+        Path = AbsolutePath.Create(prefix + new string('x', pathLength - prefix.Length));
+        (Path / ".nuke").CreateDirectory();
+    }
+
     public AbsolutePath Path { get; }
 
     public AbsolutePath Write(string relative, string content)
