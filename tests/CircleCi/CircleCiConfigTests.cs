@@ -86,6 +86,21 @@ public sealed class CircleCiConfigTests
     }
 
     [Fact]
+    public void Every_job_creates_Terraforms_plugin_cache_folder_after_restoring_it_and_before_its_target()
+    {
+        using var document = JsonDocument.Parse(YamlJson.Convert(Committed)!.ToJsonString());
+        foreach (var job in document.RootElement.GetProperty("jobs").EnumerateObject())
+        {
+            var folder = job.Value.GetProperty("environment").GetProperty("TF_PLUGIN_CACHE_DIR").GetString()!;
+            var steps = job.Value.GetProperty("steps").EnumerateArray().Select(s => s.ValueKind == JsonValueKind.String ? s.GetString()! : s.EnumerateObject().Single().Name + ":" + s.EnumerateObject().Single().Value.ToString()).ToList();
+            var restore = steps.FindIndex(s => s.StartsWith("restore_cache:") && s.Contains("terraform-providers-v1-"));
+            var create = steps.FindIndex(s => s.StartsWith("run:") && s.Contains($"mkdir -p {folder}"));
+            var target = steps.FindIndex(s => s.StartsWith("run:") && s.Contains($"./build.sh {job.Name} --skip"));
+            Assert.True(restore >= 0 && restore < create && create < target, $"{job.Name}: {string.Join(" | ", steps)}");
+        }
+    }
+
+    [Fact]
     public void Secrets_appear_as_documented_names_never_as_values()
     {
         Assert.Contains("SSH_PRIVATE_KEY: secret for --ssh-private-key", Committed);

@@ -145,9 +145,20 @@ public sealed class PipelineSimulationTests(SimulatedRepository repository) : IC
         Assert.Contains(replies, r => r.Contains("TerraformPlan-dev succeeded") && r.Contains("12 to add"));
         Assert.Contains(replies, r => r.Contains("TerraformApply-dev succeeded"));
         Assert.Contains(replies, r => r.Contains("AnsibleConfigure-dev succeeded") && r.Contains("changed=2"));
+        // The run promotes through several environments: its header names none, each environment's job its own.
+        Assert.DoesNotContain("environment `", BlockText(parent.Blocks));
+        var posts = _services.Slack.Replies(parent.Ts).ToList();
+        Assert.All(posts.Where(p => p.Text.Contains("PackerBuild")), p => Assert.DoesNotContain("environment `", BlockText(p.Blocks)));
+        Assert.All(posts.Where(p => p.Text.Contains("-dev ")), p => Assert.Contains("environment `dev`", BlockText(p.Blocks)));
         Assert.Equal(["pending", "success"], StatesOf("toolchain/terraform-apply/dev", "cccc3333"));
         AssertNoSecretLeaked(ssh.UserPrivateKey);
     }
+
+    /// <summary>The texts of a Block Kit message, unescaped.</summary>
+    private static string BlockText(string blocks) =>
+        string.Join('\n', System.Text.Json.Nodes.JsonNode.Parse(blocks)!.AsArray()
+            .SelectMany(b => new[] { b?["text"]?["text"] }.Concat(b?["elements"]?.AsArray().Select(e => e?["text"]) ?? []))
+            .Select(t => (string?)t).Where(t => t is not null));
 
     private void SeedExistingImage()
     {

@@ -125,6 +125,30 @@ public sealed class PolicyRulesTests : IDisposable
     }
 
     [Fact]
+    public void A_root_volume_or_block_device_whose_encryption_is_known_only_after_apply_is_said_so_not_called_unencrypted()
+    {
+        // As terraform show -json writes a root_block_device { volume_size = 8 } without encrypted: absent in after,
+        // true in after_unknown.
+        var instance = Instance("web", rootEncrypted: null);
+        instance.After!["root_block_device"] = new JsonArray(new JsonObject { ["volume_size"] = 8 });
+        instance.After!["ebs_block_device"] = new JsonArray(new JsonObject { ["device_name"] = "/dev/sdf", ["volume_size"] = 20 });
+        var unknown = new JsonObject
+        {
+            ["root_block_device"] = new JsonArray(new JsonObject { ["encrypted"] = true, ["kms_key_id"] = true }),
+            ["ebs_block_device"] = new JsonArray(new JsonObject { ["encrypted"] = true }),
+        };
+
+        var report = Evaluate(new Change("aws_instance.web", "create", instance.After, unknown));
+
+        Assert.Equal(
+            [
+                ("aws_instance.web", "root volume encryption is not set (known only after apply); set root_block_device { encrypted = true }"),
+                ("aws_instance.web", "EBS block device /dev/sdf encryption is not set (known only after apply); set encrypted = true"),
+            ],
+            Violations(report, "encrypted-volumes"));
+    }
+
+    [Fact]
     public void Encrypted_volumes_pass_when_set_and_fail_for_a_plain_ebs_volume_or_block_device()
     {
         var device = Instance("db");
