@@ -123,6 +123,12 @@ public sealed class SmokeTestTests : IDisposable
 
         Assert.Contains("No address to smoke-test:", none.Output);
         Assert.Contains("pass --smoke-test-url", none.Output);
-        Assert.Contains("Smoke test address 'ftp://example' is not valid; expected an http(s) URL", bad.Output);
+        Assert.Equal(ExitCodes.UsageError, bad.ExitCode);
+        Assert.Contains("(--smoke-test-url): value 'ftp://example' is not valid; expected an absolute http:// or https:// URL.", bad.Output);
+
+        File.WriteAllText(_run.Temp / "terraform" / "dev" / "outputs.json", """{ "url": { "sensitive": false, "type": "string", "value": "ftp://example" } }""");
+        var badOutput = await SmokeTestAsync();
+        Assert.Equal(ExitCodes.TargetFailed, badOutput.ExitCode);
+        Assert.Contains("Smoke test address 'ftp://example' is not valid; expected an http(s) URL", badOutput.Output);
     }
 }

@@ -98,7 +98,7 @@ internal sealed class ParameterResolver(
                 if (property.Name == "$schema") continue;
                 var key = ParameterNames.Normalize(property.Name);
                 if (!known.Contains(key))
-                    throw new ParameterException($"Unknown parameter '{property.Name}' in {relative}; {NameSuggester.SuggestOption(property.Name, graph.Parameters)}");
+                    throw new ParameterException($"Unknown parameter {ArgumentText.Show(property.Name)} in {relative}; {NameSuggester.SuggestOption(property.Name, graph.Parameters)}");
                 values[key] = new RawValue(JsonValues(property.Value, relative, property.Name), profile is null ? $"{relative} ({property.Name})" : $"{relative} ({property.Name}; --profile {profile})", rootDirectory);
             }
         }

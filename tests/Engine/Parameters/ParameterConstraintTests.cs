@@ -97,6 +97,11 @@ public sealed class ParameterConstraintTests
         var fromProfile = await Run(root, ["--profile", "huge"]);
         AssertRefused(fromProfile, "(--stage) from .nuke/parameters.huge.json (Stage; --profile huge)", "(an argument of 1000000 characters, not shown)");
         Assert.All(fromProfile.Output.Split('\n'), line => Assert.True(line.Length < 400, line[..Math.Min(line.Length, 100)]));
+
+        root.Write(".nuke/parameters.odd.json", """{ "Col\u202Eour": "dev" }""");
+        var unknownName = await Run(root, ["--profile", "odd"]);
+        Assert.Contains("Unknown parameter 'Col\\u202Eour' in .nuke/parameters.odd.json", unknownName.Output);
+        Assert.DoesNotContain('\u202E', unknownName.Output);
     }
 
     [Theory]
