@@ -33,6 +33,12 @@ partial class Build
         {
             await Terraform.InitAsync(backendConfigFile: null, cancellationToken);
         }
+        catch (TerraformException e) when (ProviderVersionUnavailable(e.Details) is { } pinned)
+        {
+            // Not "offline": the lock names a version the configured sources (registry, mirror) do not have.
+            throw new TerraformException($"infra/.terraform.lock.hcl selects {pinned}, which no provider source Terraform is configured with has " +
+                "(the registry, or the filesystem mirror in TF_CLI_CONFIG_FILE); run terraform init -upgrade where the registry is reachable, or add that version to the mirror.");
+        }
         catch (TerraformException e) when (!IsCi && e.Message.Contains("Failed to query available provider packages", StringComparison.Ordinal))
         {
             // Like a missing tool: a laptop without network cannot fetch providers; CI must.
@@ -41,6 +47,14 @@ partial class Build
         }
         await Terraform.ValidateAsync(cancellationToken);
         Summaries.Set(nameof(TerraformValidate), $"configuration valid ({TerraformExecutable} {version})");
+    }
+
+    /// <summary>"the previously-selected version 5.82.2 is no longer available" for hashicorp/aws → "hashicorp/aws 5.82.2".</summary>
+    static string? ProviderVersionUnavailable(string initError)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(initError,
+            @"available versions for provider (?<provider>[\w./-]+):?\s+the previously-selected version (?<version>[\w.-]+) is no longer available");
+        return match.Success ? $"{match.Groups["provider"].Value} {match.Groups["version"].Value}" : null;
     }
 
     async Task<Version> CheckTerraformVersionAsync(CancellationToken cancellationToken)

@@ -29,8 +29,9 @@ partial class Build
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
         var installer = new ToolInstaller(http, ToolsReleaseUrl, ToolsDirectory, Output.Info);
-        foreach (var (name, version) in Pinned.Versions.OrderBy(v => v.Key, StringComparer.Ordinal))
-            await installer.InstallAsync(name, version, cancellationToken);
+        var pinned = Pinned;
+        foreach (var (name, version) in pinned.Versions.OrderBy(v => v.Key, StringComparer.Ordinal))
+            await installer.InstallAsync(name, version, cancellationToken, pinned.ChecksumFor(name, ToolInstaller.Platform()));
         Summaries.Set(nameof(InstallTools), string.Join(", ", Pinned.Versions.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key} {v.Value}")));
     }
 }

@@ -10,7 +10,11 @@ public sealed class StalePlanException(string message) : Exception(message);
 public sealed record PlanRun(bool HasChanges, IReadOnlyList<string> Output);
 
 /// <summary>A Terraform command failed; the message carries Terraform's own error lines.</summary>
-public sealed class TerraformException(string message) : Exception(message);
+public sealed class TerraformException(string message, string details = "") : Exception(message)
+{
+    /// <summary>Everything Terraform said, one line, for callers that tell one failure from another.</summary>
+    public string Details { get; } = details;
+}
 
 /// <summary>
 /// The Terraform (or OpenTofu) CLI on one root module: typed calls in, typed results out, every process through the
@@ -131,6 +135,6 @@ public sealed class TerraformCli(ToolRunner tools, string executable, string wor
     {
         var lines = result.StandardError.Concat(result.StandardOutput).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
         var error = lines.FirstOrDefault(l => l.StartsWith("Error:", StringComparison.Ordinal)) ?? lines.LastOrDefault() ?? "no output";
-        return new TerraformException($"{executable} {command} failed (exit code {result.ExitCode}): {error}");
+        return new TerraformException($"{executable} {command} failed (exit code {result.ExitCode}): {error}", string.Join(' ', lines));
     }
 }

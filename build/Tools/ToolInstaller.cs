@@ -30,7 +30,8 @@ public sealed class ToolInstaller(HttpClient http, string releasesUrl, string to
     public static string ExecutablePath(string toolsDirectory, string name, string version) =>
         Path.Combine(toolsDirectory, name, version, OperatingSystem.IsWindows() ? name + ".exe" : name);
 
-    public async Task<string> InstallAsync(string name, string version, CancellationToken cancellationToken)
+    /// <summary>Installs <paramref name="name"/> <paramref name="version"/>; <paramref name="pinned"/> is the SHA-256 .nuke/tools.json records for this platform, if any.</summary>
+    public async Task<string> InstallAsync(string name, string version, CancellationToken cancellationToken, string? pinned = null)
     {
         var executable = ExecutablePath(toolsDirectory, name, version);
         var zipName = $"{name}_{version}_{Platform()}.zip";
@@ -38,6 +39,8 @@ public sealed class ToolInstaller(HttpClient http, string releasesUrl, string to
         var sums = await GetTextAsync($"{releasesUrl.TrimEnd('/')}/{name}/{version}/{name}_{version}_SHA256SUMS", cancellationToken);
         var expected = ExpectedChecksum(sums, zipName)
             ?? throw new ChecksumMismatchException($"{name}_{version}_SHA256SUMS lists no checksum for {zipName}; refusing to install {name} {version}.");
+        if (pinned is not null && pinned != expected)
+            throw new ChecksumMismatchException($"{name}_{version}_SHA256SUMS says {zipName} has SHA-256 {expected}, but .nuke/tools.json pins {pinned}; refusing to install it.");
         if (File.Exists(executable) && File.Exists(marker) && (await File.ReadAllTextAsync(marker, cancellationToken)).Trim() == expected)
         {
             report($"{name} {version}: already installed and verified ({executable})");

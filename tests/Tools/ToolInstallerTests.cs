@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using CliWrap.Buffered;
 using System.Security.Cryptography;
 using Pipeline.Tools;
 using Tests.Doubles;
@@ -79,6 +80,48 @@ public sealed class ToolInstallerTests : IDisposable
         var error = await Assert.ThrowsAsync<ChecksumMismatchException>(() => Installer([]).InstallAsync("terraform", "1.9.8", CancellationToken.None));
 
         Assert.Contains("lists no checksum for terraform_1.9.8_", error.Message);
+    }
+
+    [Fact]
+    public async Task A_checksum_pinned_in_tools_json_must_agree_with_SHA256SUMS_and_the_download()
+    {
+        var published = _sums[..64];
+        var installed = await Installer([]).InstallAsync("terraform", "1.9.8", CancellationToken.None, pinned: published);
+        Assert.True(File.Exists(installed));
+        Directory.Delete(_directory, recursive: true);
+
+        // A release server that serves another zip with a matching SHA256SUMS is still refused.
+        var error = await Assert.ThrowsAsync<ChecksumMismatchException>(() =>
+            Installer([]).InstallAsync("terraform", "1.9.8", CancellationToken.None, pinned: new string('a', 64)));
+        Assert.Contains($"but .nuke/tools.json pins {new string('a', 64)}; refusing to install it", error.Message);
+        Assert.False(File.Exists(ToolInstaller.ExecutablePath(_directory, "terraform", "1.9.8")));
+    }
+
+    [Fact]
+    public async Task InstallTools_reads_versions_with_per_platform_checksums_and_refuses_a_malformed_pin()
+    {
+        using var run = new PipelineRun(".nuke");
+        var published = _sums[..64];
+        File.WriteAllText(run.Root / ".nuke" / "tools.json", $$"""{ "terraform": { "version": "1.9.8", "sha256": { "{{ToolInstaller.Platform()}}": "{{published}}" } } }""");
+        var pinned = await run.RunAsync(["InstallTools", "--tools-release-url", _server.Url]);
+        Assert.True(pinned.ExitCode == 0, pinned.Output);
+
+        File.WriteAllText(run.Root / ".nuke" / "tools.json", """{ "terraform": { "version": "1.9.8", "sha256": { "linux_amd64": "not-a-checksum" } } }""");
+        var malformed = await run.RunAsync(["InstallTools", "--tools-release-url", _server.Url]);
+        Assert.Equal(1, malformed.ExitCode);
+        Assert.Contains("terraform: the sha256 of linux_amd64 is not 64 lower-case hex digits", malformed.Output);
+    }
+
+    [SkippableFact]
+    public async Task CI_installs_the_Terraform_the_tests_run()
+    {
+        Peers.RequiredPeer.Require(Peers.RequiredPeer.OnPath("terraform"), "terraform is not installed");
+        var pinned = PinnedTools.Load(Path.Combine(Bootstrap.RepositoryCopy.RepositoryRoot, ".nuke", "tools.json"));
+        var version = await CliWrap.Cli.Wrap("terraform").WithArguments(["version", "-json"]).ExecuteBufferedAsync();
+
+        using var json = System.Text.Json.JsonDocument.Parse(version.StandardOutput);
+        Assert.Equal(json.RootElement.GetProperty("terraform_version").GetString(), pinned.Versions["terraform"]);
+        Assert.NotNull(pinned.ChecksumFor("terraform", "linux_amd64"));
     }
 
     [Fact]
