@@ -24,6 +24,45 @@ public sealed class SimulatedRepository : IDisposable
             TestFiles.CopyDirectory(Path.Combine(RepositoryCopy.RepositoryRoot, folder), Path.Combine(Root, folder));
         foreach (var file in Files)
             File.Copy(Path.Combine(RepositoryCopy.RepositoryRoot, file), Path.Combine(Root, file));
+        ShareCompiledBuild();
+    }
+
+    private static readonly Lock CompileGate = new();
+    private static string? _compiledBuild;
+
+    /// <summary>
+    /// Every simulated repository runs the same build/: the first compiles it, the others start from a copy of its
+    /// compiled build, as a CircleCI job restores the cache keyed on the same inputs hash (build.sh checks the hash
+    /// and the files, so a copy that does not match is compiled again). Cold compiles are BuildScriptTests' subject.
+    /// </summary>
+    private void ShareCompiledBuild()
+    {
+        var bin = Path.Combine(Temp, "build-bin");
+        lock (CompileGate)
+        {
+            if (_compiledBuild is null)
+            {
+                var compile = Cli.Wrap("bash").WithArguments(["./build.sh", "--plan"]).WithWorkingDirectory(Root)
+                    .WithEnvironmentVariables(new Dictionary<string, string?> { ["CI"] = "true", ["NO_COLOR"] = "1" })
+                    .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync().GetAwaiter().GetResult();
+                if (compile.ExitCode != 0 || !Directory.Exists(bin)) return;
+                var shared = Path.Combine(Path.GetTempPath(), $"compiled-build-{System.Environment.ProcessId}");
+                CopyAll(bin, shared);
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => TestFiles.DeleteDirectory(shared);
+                _compiledBuild = shared;
+                return;
+            }
+        }
+        CopyAll(_compiledBuild, bin);
+    }
+
+    private static void CopyAll(string source, string target)
+    {
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(source))
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
+        foreach (var directory in Directory.GetDirectories(source))
+            CopyAll(directory, Path.Combine(target, Path.GetFileName(directory)));
     }
 
     public string Root { get; }

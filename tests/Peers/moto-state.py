@@ -2,6 +2,8 @@
 """Seeds and inspects a moto_server for the tests, with boto3 (the real AWS client):
   moto-state.py <endpoint> <region> backend <bucket> <table>   create the state bucket and the lock table
   moto-state.py <endpoint> <region> locks <table>              print the table's items as JSON lines
+  moto-state.py <endpoint> <region> objects <bucket>            print the bucket's object keys, one a line
+  moto-state.py <endpoint> <region> ec2                         print instances (id, state), security groups and key pairs as JSON
   moto-state.py <endpoint> <region> instance                    run an instance, print its id
   moto-state.py <endpoint> <region> image <name> <tags-json>    create an AMI (with a snapshot) from a new instance, print its id
   moto-state.py <endpoint> <region> images                      print this account's AMI ids, one a line
@@ -30,6 +32,17 @@ elif command == "locks":
     (table,) = args
     for item in boto3.client("dynamodb", **options).scan(TableName=table)["Items"]:
         print(json.dumps({key: list(value.values())[0] for key, value in item.items()}))
+elif command == "objects":
+    (bucket,) = args
+    for item in boto3.client("s3", **options).list_objects_v2(Bucket=bucket).get("Contents", []):
+        print(item["Key"])
+elif command == "ec2":
+    ec2 = boto3.client("ec2", **options)
+    instances = [{"id": i["InstanceId"], "state": i["State"]["Name"]}
+                 for r in ec2.describe_instances()["Reservations"] for i in r["Instances"]]
+    groups = [g["GroupName"] for g in ec2.describe_security_groups()["SecurityGroups"]]
+    keys = [k["KeyName"] for k in ec2.describe_key_pairs()["KeyPairs"]]
+    print(json.dumps({"instances": instances, "groups": groups, "keys": keys}))
 elif command in ("instance", "image"):
     ec2 = boto3.client("ec2", **options)
     source = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]

@@ -38,8 +38,17 @@ public sealed class RealTerraformTests(MotoServer moto) : IClassFixture<MotoServ
         return job;
     }
 
-    private async Task<bool> LockHeldAsync() =>
-        (await moto.LockTableItemsAsync(TestModule.LockTable)).Any(item => item.GetProperty("LockID").GetString() == LockId);
+    /// <summary>
+    /// The state locks held: the backends take both while users migrate, the lock object in the state bucket
+    /// (use_lockfile) and the DynamoDB item. Terraform takes and releases them one after the other.
+    /// </summary>
+    private async Task<(bool Item, bool LockObject)> LocksAsync() =>
+        ((await moto.LockTableItemsAsync(TestModule.LockTable)).Any(item => item.GetProperty("LockID").GetString() == LockId),
+         (await moto.LinesAsync("objects", TestModule.StateBucket)).Contains("dev/terraform.tfstate.tflock"));
+
+    private async Task<bool> BothLocksHeldAsync() => await LocksAsync() is (true, true);
+
+    private async Task<bool> AnyLockHeldAsync() => await LocksAsync() is not (false, false);
 
     [SkippableFact]
     public async Task Plan_then_apply_of_exactly_that_plan_writes_outputs_with_the_sensitive_one_masked()
@@ -55,7 +64,7 @@ public sealed class RealTerraformTests(MotoServer moto) : IClassFixture<MotoServ
         Assert.Contains("admin_password (sensitive)", apply.Output);
         foreach (var text in new[] { plan.Output, plan.Log, apply.Output, apply.Log, outputs })
             Assert.DoesNotContain(AdminPassword, text);
-        Assert.False(await LockHeldAsync());
+        Assert.False(await AnyLockHeldAsync());
     }
 
     [SkippableFact]
@@ -84,7 +93,7 @@ public sealed class RealTerraformTests(MotoServer moto) : IClassFixture<MotoServ
         await Succeeds(deploy.RunAsync(["TerraformPlan", "--skip"], Main("c0ffee1")));
         var apply = deploy.RunAsync(["TerraformApply", "--skip"], Main("c0ffee1", ("TEST_APPLY_SLEEP", "20")));
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await LockHeldAsync())
+        while (!await BothLocksHeldAsync())
         {
             Assert.False(apply.IsCompleted, (apply.IsCompleted ? (await apply).Output : ""));
             Assert.True(DateTime.UtcNow < deadline, "the apply never took the state lock");
@@ -102,7 +111,7 @@ public sealed class RealTerraformTests(MotoServer moto) : IClassFixture<MotoServ
         var held = Assert.Single(locks);
         Assert.Contains("OperationTypeApply", held.GetProperty("Info").GetString());
         await Succeeds(apply);
-        Assert.False(await LockHeldAsync());
+        Assert.False(await AnyLockHeldAsync());
     }
 
     [SkippableFact]
@@ -145,7 +154,7 @@ public sealed class RealTerraformTests(MotoServer moto) : IClassFixture<MotoServ
 
         Assert.Equal(ExitCodes.TargetFailed, again.ExitCode);
         Assert.Contains("error: TerraformApply failed: The saved plan is stale: the state changed after it was made (another apply ran). Nothing was applied; re-run TerraformPlan", again.Output);
-        Assert.False(await LockHeldAsync());
+        Assert.False(await AnyLockHeldAsync());
     }
 
     [SkippableFact]
@@ -166,7 +175,7 @@ public sealed class RealTerraformTests(MotoServer moto) : IClassFixture<MotoServ
         var refused = Assert.Single(applies, a => a.ExitCode != 0);
         Assert.Contains("The saved plan is stale", refused.Output);
         Assert.Contains("Acquiring state lock", refused.Output);
-        Assert.False(await LockHeldAsync());
+        Assert.False(await AnyLockHeldAsync());
         var winner = applies[0].ExitCode == 0 ? ("aaaaaaa", "a") : ("bbbbbbb", "b");
         var next = await Succeeds(Checkout().RunAsync(["TerraformPlan", "--skip"], Main(winner.Item1, ("TF_VAR_apply_delay_trigger", winner.Item2))));
         Assert.Contains("): no changes", next.Output);
@@ -180,7 +189,7 @@ public sealed class RealTerraformTests(MotoServer moto) : IClassFixture<MotoServ
         using var cancellation = new CancellationTokenSource();
         var apply = job.RunAsync(["TerraformApply", "--skip"], Main("c0ffee1", ("TEST_APPLY_SLEEP", "6")), cancellation.Token);
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await LockHeldAsync())
+        while (!await BothLocksHeldAsync())
         {
             Assert.True(DateTime.UtcNow < deadline && !apply.IsCompleted, "the apply never took the state lock");
             await Task.Delay(200);
@@ -191,7 +200,7 @@ public sealed class RealTerraformTests(MotoServer moto) : IClassFixture<MotoServ
 
         Assert.Equal(ExitCodes.Cancelled, outcome.ExitCode);
         Expect.Matches(@"TerraformApply\s+Aborted", outcome.Output);
-        Assert.False(await LockHeldAsync());
+        Assert.False(await AnyLockHeldAsync());
         await Succeeds(Checkout().RunAsync(["TerraformPlan", "--skip"], Main("c0ffee1")));
     }
 
@@ -223,7 +232,7 @@ public sealed class RealTerraformTests(MotoServer moto) : IClassFixture<MotoServ
 
         Assert.Equal(ExitCodes.TargetFailed, drifted.ExitCode);
         Assert.Contains("a plan now would: 0 to add, 1 to change, 0 to destroy", drifted.Output);
-        Assert.False(await LockHeldAsync());
+        Assert.False(await AnyLockHeldAsync());
     }
 
     [SkippableFact]

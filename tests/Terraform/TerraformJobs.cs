@@ -20,9 +20,19 @@ public sealed class TerraformJobs(MotoServer moto) : IDisposable
         await moto.CreateStateBackendAsync(TestModule.StateBucket, TestModule.LockTable);
     }
 
-    public PipelineRun Checkout()
+    /// <summary>A checkout with the test module in infra/, or with infra/ itself (<paramref name="realModule"/>).</summary>
+    public PipelineRun Checkout(bool realModule = false)
     {
-        var run = TestModule.CreateRun();
+        PipelineRun run;
+        if (realModule)
+        {
+            run = new PipelineRun("infra", ".nuke");
+            TestModule.UsePathStyle(run.Root);
+        }
+        else
+        {
+            run = TestModule.CreateRun();
+        }
         _runs.Add(run);
         return run;
     }

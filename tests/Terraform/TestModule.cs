@@ -29,7 +29,13 @@ public static class TestModule
             File.Delete(Path.Combine(infra, replaced));
         foreach (var file in Directory.GetFiles(Path.Combine(Bootstrap.RepositoryCopy.RepositoryRoot, "tests", "Terraform", "TestModule"), "*.tf"))
             File.Copy(file, Path.Combine(infra, Path.GetFileName(file)));
-        foreach (var backend in Directory.GetFiles(Path.Combine(infra, "environments"), "*.s3.tfbackend"))
+        UsePathStyle(root);
+    }
+
+    /// <summary>The backend files gain <c>use_path_style</c>: S3 on 127.0.0.1 has no bucket host names.</summary>
+    public static void UsePathStyle(string root)
+    {
+        foreach (var backend in Directory.GetFiles(Path.Combine(root, "infra", "environments"), "*.s3.tfbackend"))
         {
             if (!File.ReadAllText(backend).Contains("use_path_style", StringComparison.Ordinal))
                 File.AppendAllText(backend, "use_path_style = true\n");
