@@ -79,6 +79,7 @@ public sealed class BadInputTests(SimulatedRepository repository) : IDisposable
         { ["TerraformPlan", "--deploy-environment", "dev\nprod"], "--deploy-environment" },
         { ["TerraformPlan", "--deploy-environment", new string('a', 131_000)], "--deploy-environment" },
         { ["TerraformPlan", "--profile", "../../escaped"], "--profile" },
+        { ["PackerValidate", "--packer-executable", new string('p', 131_000)], "--packer-executable" },
         { ["TerraformPlan", "--project-name", "../escaped"], "--project-name" },
         { ["AnsibleConfigure", "--ansible-host", "127.0.0.1", "--ansible-accept-new-host-key", "--ssh-private-key-file", "/etc/hostname", "--ansible-user", "deploy\n[web:vars]\ninjected=1"], "--ansible-user" },
         { ["AnsibleConfigure", "--ansible-host", "127.0.0.1", "--ansible-accept-new-host-key", "--ssh-private-key-file", "/nonexistent/id_ed25519"], "--ssh-private-key-file" },

@@ -55,9 +55,17 @@ public sealed record ParameterConstraints
         : MustExist ? "an existing file"
         : null;
 
-    /// <summary>Why a raw value is refused before it is converted (a control character), or null.</summary>
-    internal string? CheckRaw(string value)
+    /// <summary>
+    /// The longest single-line value: a path (PATH_MAX), a public key, an address all fit. Secrets (tokens) and
+    /// multi-line values are never echoed and have no limit.
+    /// </summary>
+    public const int LongestLine = 4096;
+
+    /// <summary>Why a raw value is refused before it is converted (a control character, a huge value), or null.</summary>
+    internal string? CheckRaw(string value, bool isSecret)
     {
+        if (!IsMultiLine && !isSecret && value.Length > LongestLine)
+            return $"a single line of at most {LongestLine} characters";
         var index = ControlCharacters.IndexOf(value, IsMultiLine);
         if (index < 0) return null;
         var rule = IsMultiLine ? "text without control or bidirectional characters" : "a single line without control or bidirectional characters";

@@ -41,7 +41,7 @@ internal static class ValueConverter
         var type = parameter.Type;
         foreach (var value in raw.Values)
         {
-            if (parameter.Constraints.CheckRaw(value) is { } refused)
+            if (parameter.Constraints.CheckRaw(value, parameter.IsSecret) is { } refused)
                 throw Error(parameter, raw, value, refused);
         }
         if (type.IsArray)

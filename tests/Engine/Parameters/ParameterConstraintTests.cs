@@ -77,6 +77,18 @@ public sealed class ParameterConstraintTests
     }
 
     [Fact]
+    public async Task A_huge_single_line_value_is_refused_without_being_echoed_but_a_long_secret_is_taken()
+    {
+        using var root = new TempRoot();
+        var huge = await Run(root, ["--label", new string('a', 131_000)]);
+        AssertRefused(huge, "--label", "expected a single line of at most 4096 characters");
+        Assert.All(huge.Output.Split('\n'), line => Assert.True(line.Length < 400));
+
+        var longKey = "-----BEGIN KEY-----\n" + new string('k', 20_000) + "\n-----END KEY-----";
+        Assert.Equal(0, (await Run(root, ["--key", longKey])).ExitCode);
+    }
+
+    [Fact]
     public async Task A_multi_line_parameter_takes_line_breaks_and_an_empty_optional_value_stays_unset()
     {
         using var root = new TempRoot();
