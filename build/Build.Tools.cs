@@ -32,6 +32,6 @@ partial class Build
         var pinned = Pinned;
         foreach (var (name, version) in pinned.Versions.OrderBy(v => v.Key, StringComparer.Ordinal))
             await installer.InstallAsync(name, version, cancellationToken, pinned.ChecksumFor(name, ToolInstaller.Platform()));
-        Summaries.Set(nameof(InstallTools), string.Join(", ", Pinned.Versions.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key} {v.Value}")));
+        Summaries.Set(nameof(InstallTools), string.Join(", ", pinned.Versions.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key} {v.Value}")));
     }
 }

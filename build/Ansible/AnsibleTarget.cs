@@ -1,3 +1,5 @@
+using BuildEngine.Processes;
+
 namespace Pipeline.Ansible;
 
 /// <summary>The host Ansible configures, and the host key it must present.</summary>
@@ -19,14 +21,10 @@ public sealed record SshAccess(string PrivateKeyFile, string? KnownHostsFile)
         else
         {
             yield return "-o StrictHostKeyChecking=yes";
-            yield return $"-o UserKnownHostsFile={ShellQuote(KnownHostsFile)}";
+            yield return $"-o UserKnownHostsFile={ShellWords.Quote(KnownHostsFile)}";
         }
         yield return "-o IdentitiesOnly=yes";
         yield return "-o PasswordAuthentication=no";
         yield return "-o ConnectTimeout=15";
     }
-
-    /// <summary>Ansible splits these options like a POSIX shell (shlex): a path with spaces or quotes stays one word.</summary>
-    private static string ShellQuote(string value) =>
-        value.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-') ? value : "'" + value.Replace("'", "'\\''") + "'";
 }

@@ -58,12 +58,7 @@ public sealed class BadInputTests(SimulatedRepository repository) : IDisposable
         var environment = Environment();
         foreach (var (name, value) in extra ?? new Dictionary<string, string?>())
             environment[name] = value;
-        return await Cli.Wrap("bash")
-            .WithArguments(["./build.sh", .. args])
-            .WithWorkingDirectory(repository.Root)
-            .WithEnvironmentVariables(environment)
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(Encoding.UTF8);
+        return await repository.RunBuildShAsync(args, environment);
     }
 
     /// <summary>Every file of the copy outside .nuke/temp and the build's outputs, with its size and time.</summary>

@@ -13,12 +13,7 @@ namespace Tests.Bootstrap;
 public sealed class GeneratedFilesFollowSettingsTests(SimulatedRepository repository)
 {
     private async Task<BufferedCommandResult> RunAsync(bool ci, params string[] args) =>
-        await Cli.Wrap("bash")
-            .WithArguments(["./build.sh", .. args])
-            .WithWorkingDirectory(repository.Root)
-            .WithEnvironmentVariables(new Dictionary<string, string?> { ["CI"] = ci ? "true" : null, ["CIRCLECI"] = null, ["NO_COLOR"] = "1" })
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(Encoding.UTF8);
+        await repository.RunBuildShAsync(args, new Dictionary<string, string?> { ["CI"] = ci ? "true" : null, ["CIRCLECI"] = null, ["NO_COLOR"] = "1" });
 
     [Fact]
     public async Task Changing_a_profile_setting_and_running_build_sh_regenerates_the_CircleCI_config()

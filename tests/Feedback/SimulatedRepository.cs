@@ -47,22 +47,13 @@ public sealed class SimulatedRepository : IDisposable
                     .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync().GetAwaiter().GetResult();
                 if (compile.ExitCode != 0 || !Directory.Exists(bin)) return;
                 var shared = Path.Combine(Path.GetTempPath(), $"compiled-build-{System.Environment.ProcessId}");
-                CopyAll(bin, shared);
+                TestFiles.CopyDirectory(bin, shared, everything: true);
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => TestFiles.DeleteDirectory(shared);
                 _compiledBuild = shared;
                 return;
             }
         }
-        CopyAll(_compiledBuild, bin);
-    }
-
-    private static void CopyAll(string source, string target)
-    {
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(source))
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
-        foreach (var directory in Directory.GetDirectories(source))
-            CopyAll(directory, Path.Combine(target, Path.GetFileName(directory)));
+        TestFiles.CopyDirectory(_compiledBuild, bin, everything: true);
     }
 
     public string Root { get; }
@@ -89,6 +80,15 @@ public sealed class SimulatedRepository : IDisposable
         var log = Path.Combine(Temp, "build.log");
         return new JobRun(job, result.ExitCode, result.StandardOutput + result.StandardError, File.Exists(log) ? File.ReadAllText(log) : "");
     }
+
+    /// <summary>./build.sh as a user runs it in this repository: the given variables over the machine's (null removes one).</summary>
+    public async Task<BufferedCommandResult> RunBuildShAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string?> environment) =>
+        await Cli.Wrap("bash")
+            .WithArguments(["./build.sh", .. args])
+            .WithWorkingDirectory(Root)
+            .WithEnvironmentVariables(environment)
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(Encoding.UTF8);
 
     /// <summary>Runs a job's preparation steps (bash -eo pipefail, as CircleCI does) in the repository; false when one fails.</summary>
     public async Task<bool> RunCommandsAsync(IEnumerable<string> commands, IReadOnlyDictionary<string, string> environment)

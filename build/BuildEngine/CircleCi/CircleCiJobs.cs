@@ -34,7 +34,7 @@ internal static class CircleCiJobs
         foreach (var cache in pipeline.Caches)
             steps.Add(Step("restore_cache", new Dictionary<string, object?> { ["keys"] = new List<object> { cache.Key } }));
         if (pipeline.Caches.Where(c => c.CreateFolders).SelectMany(c => c.Paths).ToList() is { Count: > 0 } folders)
-            steps.Add(Step("run", new Dictionary<string, object?> { ["name"] = "Create cache folders", ["command"] = "mkdir -p " + string.Join(' ', folders.Select(ShellWord)) }));
+            steps.Add(Step("run", new Dictionary<string, object?> { ["name"] = "Create cache folders", ["command"] = "mkdir -p " + string.Join(' ', folders.Select(Processes.ShellWords.Quote)) }));
         foreach (var command in settings.Setup)
             steps.Add(Step("run", new Dictionary<string, object?> { ["name"] = $"Set up: {FirstLine(command)}", ["command"] = command }));
 
@@ -72,9 +72,6 @@ internal static class CircleCiJobs
     }
 
     private static Dictionary<string, object?> Step(string name, Dictionary<string, object?> body) => new() { [name] = body };
-
-    private static string ShellWord(string word) =>
-        word.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '_' or '-' or '~') ? word : "'" + word.Replace("'", "'\\''") + "'";
 
     private static string FirstLine(string command) => command.Split('\n')[0].Trim();
 }

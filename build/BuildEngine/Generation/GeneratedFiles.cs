@@ -29,19 +29,17 @@ public sealed class GeneratedFiles(AbsolutePath rootDirectory, IEnumerable<Gener
         return written;
     }
 
-    /// <summary>A hash of every <c>.nuke/parameters*.json</c> (names and contents): part of what generated files are made from.</summary>
+    /// <summary>
+    /// Every <c>.nuke/parameters*.json</c> by name, size and time of last write: part of what generated files are made
+    /// from. Read on every local run, so stat only, no hashing; an edit changes the time.
+    /// </summary>
     public static string ParameterFilesFingerprint(AbsolutePath rootDirectory)
     {
         var folder = rootDirectory / ".nuke";
         if (!folder.DirectoryExists()) return "none";
-        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        foreach (var file in Directory.EnumerateFiles(folder, "parameters*.json").Order(StringComparer.Ordinal))
-        {
-            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(file) + "\0"));
-            hash.AppendData(File.ReadAllBytes(file));
-            hash.AppendData([0]);
-        }
-        return Convert.ToHexString(hash.GetHashAndReset());
+        return string.Join('|', new DirectoryInfo(folder).EnumerateFiles("parameters*.json")
+            .OrderBy(f => f.Name, StringComparer.Ordinal)
+            .Select(f => $"{f.Name}:{f.Length}:{f.LastWriteTimeUtc.Ticks}"));
     }
 
     /// <summary>Writes every file whose content would change; returns their relative paths.</summary>
