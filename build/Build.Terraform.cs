@@ -200,8 +200,9 @@ partial class Build
     }
 
     /// <summary>
-    /// Plans against what this commit deployed (its image, else the verified one): no changes means no drift. The
-    /// result becomes the environment's drift issue on GitHub, and a Slack message when the state changes.
+    /// Plans against what this commit deployed (its image, else the verified one): drift is a change outside Terraform
+    /// (the plan's resource_drift, read-back noise left out) or anything the plan would change. The result becomes the
+    /// environment's drift issue on GitHub, and a Slack message when the state changes.
     /// </summary>
     async Task CheckDriftAsync(CancellationToken cancellationToken)
     {
@@ -213,19 +214,23 @@ partial class Build
         var run = await Terraform.PlanAsync(driftPlan, TerraformVariables(ImageForThisCommit("Comparing with what this commit deployed:")), speculative: false, cancellationToken);
         await Terraform.ShowJsonAsync(driftPlan, PlanDirectory / "drift.json", cancellationToken);
         RegisterPlanSecrets(PlanDirectory / "drift.json", run);
-        if (!run.HasChanges)
+        var summary = PlanReader.Read(PlanDirectory / "drift.json");
+        foreach (var ignored in summary.DriftIgnored)
+            Output.Info($"Not drift: {ignored}");
+        // Terraform's exit code says whether the plan changes anything; the JSON says what changed outside it.
+        if (summary.Drift.Count == 0 && !run.HasChanges)
         {
             await DriftTracker.ReportAsync(new DriftFinding(false, [], "no changes", "", DateTimeOffset.UtcNow), cancellationToken);
             Summaries.Set(nameof(DriftCheck), "no drift");
             Output.Success("No drift: the infrastructure matches the configuration.");
             return;
         }
-        var summary = PlanReader.Read(PlanDirectory / "drift.json");
         PlanSummaryFormats.Save(summary, PlanDirectory / "drift.md");
         foreach (var line in PlanSummaryFormats.ToText(summary).TrimEnd().Split('\n'))
             Output.Info(line);
-        await DriftTracker.ReportAsync(new DriftFinding(true, summary.Drift, summary.OneLine, PlanSummaryFormats.ToMarkdown(summary), DateTimeOffset.UtcNow), cancellationToken);
-        var drifted = summary.Drift.Count > 0 ? string.Join(", ", summary.Drift) : "none outside Terraform";
+        var changedOutside = summary.DriftDetails.Select(d => d.ToString()).ToList();
+        await DriftTracker.ReportAsync(new DriftFinding(true, changedOutside, summary.OneLine, PlanSummaryFormats.ToMarkdown(summary), DateTimeOffset.UtcNow), cancellationToken);
+        var drifted = changedOutside.Count > 0 ? string.Join(", ", changedOutside) : "none outside Terraform";
         Summaries.Set(nameof(DriftCheck), $"drift: {summary.Drift.Count} changed outside Terraform; {summary.OneLine} to converge");
         throw new InvalidOperationException($"Drift detected: changed outside Terraform: {drifted}; a plan now would: {summary.OneLine}.");
     }

@@ -85,7 +85,7 @@ public sealed class DriftTracker(FeedbackRun run, GitHubFeedback? github, SlackC
             .Append($"### `{run.Environment}` has drifted from its Terraform configuration\n\n")
             .Append($"Since {since:yyyy-MM-dd HH:mm} UTC · last checked {finding.CheckedAt:yyyy-MM-dd HH:mm} UTC on commit `{run.Commit ?? "unknown"}`")
             .Append(run.BuildUrl is null ? "" : $" · [CircleCI job]({run.BuildUrl})").Append("\n\n")
-            .Append($"**Changed outside Terraform:** {(finding.ChangedOutside.Count == 0 ? "nothing; the configuration differs from what was applied" : string.Join(", ", finding.ChangedOutside.Select(a => $"`{a}`")))}\n\n")
+            .Append($"**Changed outside Terraform:** {(finding.ChangedOutside.Count == 0 ? "nothing; the configuration differs from what was applied" : string.Join(", ", finding.ChangedOutside.Select(CodeAddress)))}\n\n")
             .Append($"**A plan now would:** {finding.PlanOneLine}\n\n")
             .Append(finding.SummaryMarkdown.TrimEnd()).Append("\n\n")
             .Append("_DriftCheck updates this issue while the drift lasts and closes it when a check finds none. To converge, merge a change or re-run the deploy._\n");
@@ -110,6 +110,10 @@ public sealed class DriftTracker(FeedbackRun run, GitHubFeedback? github, SlackC
         var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(what)))[..16].ToLowerInvariant();
         return $"<!-- drift:{hash} -->";
     }
+
+    /// <summary>"address: what changed" with the address as code.</summary>
+    private static string CodeAddress(string changed) =>
+        changed.IndexOf(": ", StringComparison.Ordinal) is var colon and > 0 ? $"`{changed[..colon]}`{changed[colon..]}" : $"`{changed}`";
 
     private static string Changed(DriftFinding finding) =>
         finding.ChangedOutside.Count == 0 ? "the configuration differs from what was applied" : $"changed outside Terraform: {string.Join(", ", finding.ChangedOutside)}";

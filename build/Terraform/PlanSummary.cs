@@ -22,7 +22,8 @@ public sealed record OutputChange(string Name, string Action);
 
 /// <summary>
 /// A plan in numbers and addresses: what is created, updated, deleted, replaced, read or left alone, the output
-/// changes, and what drifted outside Terraform. Never any attribute value.
+/// changes, and what drifted outside Terraform (by attribute name; a security group's rules as rules). Never any
+/// other attribute value.
 /// </summary>
 public sealed record PlanSummary
 {
@@ -30,7 +31,14 @@ public sealed record PlanSummary
     public string? TerraformVersion { get; init; }
     public required IReadOnlyDictionary<PlanAction, IReadOnlyList<string>> Resources { get; init; }
     public required IReadOnlyList<OutputChange> Outputs { get; init; }
+    /// <summary>Addresses of the resources changed outside Terraform (read-back noise left out: see DriftAnalysis).</summary>
     public required IReadOnlyList<string> Drift { get; init; }
+
+    /// <summary>What changed on each drifted resource, in the order of <see cref="Drift"/>.</summary>
+    public IReadOnlyList<DriftedResource> DriftDetails { get; init; } = [];
+
+    /// <summary>Differences in <c>resource_drift</c> that are not changes, and why each is not.</summary>
+    public IReadOnlyList<string> DriftIgnored { get; init; } = [];
 
     public IReadOnlyList<string> this[PlanAction action] => Resources.TryGetValue(action, out var list) ? list : [];
 

@@ -47,6 +47,14 @@ public static class PlanSummaryFormats
             writer.WriteStartArray("drift");
             foreach (var address in summary.Drift) writer.WriteStringValue(address);
             writer.WriteEndArray();
+            writer.WriteStartObject("drift_changes");
+            foreach (var drifted in summary.DriftDetails)
+            {
+                writer.WriteStartArray(drifted.Address);
+                foreach (var change in drifted.Changes) writer.WriteStringValue(change);
+                writer.WriteEndArray();
+            }
+            writer.WriteEndObject();
             writer.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
@@ -79,7 +87,7 @@ public static class PlanSummaryFormats
         if (summary.Drift.Count > 0)
         {
             text.Append($"**Changed outside Terraform (drift)** ({summary.Drift.Count})\n");
-            foreach (var address in summary.Drift) text.Append($"- `{address}`\n");
+            foreach (var drifted in summary.DriftDetails) text.Append($"- `{drifted.Address}`: {string.Join("; ", drifted.Changes)}\n");
             text.Append('\n');
         }
         text.Append(summary.HasChanges ? $"Plan: {summary.OneLine}.\n" : "No changes. Infrastructure matches the configuration.\n");
@@ -101,7 +109,7 @@ public static class PlanSummaryFormats
         if (summary.Drift.Count > 0)
         {
             text.Append($"Drift ({summary.Drift.Count}), changed outside Terraform:\n");
-            foreach (var address in summary.Drift) text.Append($"    {address}\n");
+            foreach (var drifted in summary.DriftDetails) text.Append($"    {drifted}\n");
         }
         return text.ToString();
     }

@@ -9,7 +9,7 @@ namespace Pipeline.Terraform;
 /// </summary>
 internal sealed partial class PlanVisitor(string source, PlannedResourceSink? sink = null)
 {
-    private enum Name : byte { Other, FormatVersion, TerraformVersion, ResourceChanges, ResourceDrift, OutputChanges, PlannedValues, Address, Mode, Type, ResourceName, Index, ModuleAddress, Change, Actions, After, AfterUnknown, AfterSensitive }
+    private enum Name : byte { Other, FormatVersion, TerraformVersion, ResourceChanges, ResourceDrift, OutputChanges, PlannedValues, Address, Mode, Type, ResourceName, Index, ModuleAddress, Change, Actions, Before, After, AfterUnknown, AfterSensitive }
 
     private const int TrackedDepth = 6;
     private readonly Name[] _names = new Name[TrackedDepth + 1];
@@ -25,7 +25,7 @@ internal sealed partial class PlanVisitor(string source, PlannedResourceSink? si
 
     private readonly Dictionary<PlanAction, List<string>> _resources = [];
     private readonly List<OutputChange> _outputs = [];
-    private readonly List<string> _drift = [];
+    private readonly DriftAnalysis _driftAnalysis = new();
 
     public void Visit(ref Utf8JsonReader reader)
     {
@@ -116,7 +116,7 @@ internal sealed partial class PlanVisitor(string source, PlannedResourceSink? si
         if (InEntryList)
         {
             // Terraform writes the address first; the parts it is made of are kept only for entries without one.
-            if (_depth == 3 && sink is not null && _names[3] is Name.Type or Name.Mode)
+            if (_depth == 3 && _names[3] is Name.Type or Name.Mode)
             {
                 if (_names[3] == Name.Type) _type = reader.GetString(); else _mode = reader.GetString();
             }
@@ -173,6 +173,7 @@ internal sealed partial class PlanVisitor(string source, PlannedResourceSink? si
             _ when span.SequenceEqual("module_address"u8) => Name.ModuleAddress,
             _ when span.SequenceEqual("change"u8) => Name.Change,
             _ when span.SequenceEqual("actions"u8) => Name.Actions,
+            _ when span.SequenceEqual("before"u8) => Name.Before,
             _ when span.SequenceEqual("after"u8) => Name.After,
             _ when span.SequenceEqual("after_unknown"u8) => Name.AfterUnknown,
             _ when span.SequenceEqual("after_sensitive"u8) => Name.AfterSensitive,
@@ -184,7 +185,7 @@ internal sealed partial class PlanVisitor(string source, PlannedResourceSink? si
     {
         _actions.Clear();
         _address = _mode = _type = _resourceName = _index = _moduleAddress = null;
-        _after = _afterUnknown = _afterSensitive = null;
+        _before = _after = _afterUnknown = _afterSensitive = null;
         _capture = null;
         _capturing = false;
     }
@@ -205,11 +206,19 @@ internal sealed partial class PlanVisitor(string source, PlannedResourceSink? si
             _resources[action] = list = [];
         var address = EntryAddress();
         list.Add(address);
-        if (sink is not null && _type is not null && _mode is null or "managed" && sink.Watches(_type))
+        if (_type is null || _mode is not (null or "managed"))
+            return;
+        if (sink is not null && sink.Watches(_type))
             sink.OnResource(new PlannedResource(address, _type, action, _after, _afterUnknown, _afterSensitive));
+        if (SecurityGroupRule.IsTracked(_type))
+            _driftAnalysis.AddRefreshed(address, _type, _before);
     }
 
-    private void EndDrift() => _drift.Add(EntryAddress());
+    private void EndDrift()
+    {
+        if (_mode is null or "managed")
+            _driftAnalysis.AddDrift(EntryAddress(), _type, _before, _after);
+    }
 
     private void EndOutput()
     {
@@ -241,13 +250,16 @@ internal sealed partial class PlanVisitor(string source, PlannedResourceSink? si
             throw new PlanParseException($"{source} has plan format_version {_formatVersion}; expected 0.x or 1.x.");
         if (!_looksLikePlan)
             throw NotAPlan("it has neither planned_values nor resource_changes (is it a state file?)");
+        var (drifted, driftIgnored) = _driftAnalysis.Finish();
         return new PlanSummary
         {
             FormatVersion = _formatVersion,
             TerraformVersion = _terraformVersion,
             Resources = _resources.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value),
             Outputs = _outputs,
-            Drift = _drift,
+            Drift = [.. drifted.Select(d => d.Address)],
+            DriftDetails = drifted,
+            DriftIgnored = driftIgnored,
         };
     }
 

@@ -10,6 +10,8 @@
   moto-state.py <endpoint> <region> snapshots                   print this account's snapshot ids, one a line
   moto-state.py <endpoint> <region> parameter <name>            print the parameter as JSON (Value, Version, DataType, Description)
   moto-state.py <endpoint> <region> put-parameter <name> <value>  write an aws:ec2:image parameter
+  moto-state.py <endpoint> <region> open-ingress <group-name> <port> <cidr>  add a TCP ingress rule to the group
+  moto-state.py <endpoint> <region> tag <resource-id> <key> <value>  set a tag on an EC2 resource
 """
 import json
 import sys
@@ -68,5 +70,14 @@ elif command == "parameter":
 elif command == "put-parameter":
     name, value = args
     boto3.client("ssm", **options).put_parameter(Name=name, Value=value, Type="String", DataType="aws:ec2:image", Overwrite=True)
+elif command == "open-ingress":
+    name, port, cidr = args
+    ec2 = boto3.client("ec2", **options)
+    group = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": [name]}])["SecurityGroups"][0]["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": int(port), "ToPort": int(port), "IpRanges": [{"CidrIp": cidr}]}])
+elif command == "tag":
+    resource, key, value = args
+    boto3.client("ec2", **options).create_tags(Resources=[resource], Tags=[{"Key": key, "Value": value}])
 else:
     sys.exit(f"moto-state.py: unknown command {command}")

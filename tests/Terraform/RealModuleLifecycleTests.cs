@@ -12,6 +12,7 @@ namespace Tests.Terraform;
 public sealed class RealModuleLifecycleTests(MotoServer moto) : IClassFixture<MotoServer>, IAsyncLifetime
 {
     private readonly TerraformJobs _jobs = new(moto);
+    private readonly Feedback.FeedbackFixture _services = new();
     private readonly string _pluginCache = Directory.CreateTempSubdirectory("plugin-cache-").FullName;
     private string _image = "";
     private HashSet<string> _seeded = [];
@@ -29,6 +30,7 @@ public sealed class RealModuleLifecycleTests(MotoServer moto) : IClassFixture<Mo
     public Task DisposeAsync()
     {
         _jobs.Dispose();
+        _services.Dispose();
         TestFiles.DeleteDirectory(_pluginCache);
         return Task.CompletedTask;
     }
@@ -37,6 +39,15 @@ public sealed class RealModuleLifecycleTests(MotoServer moto) : IClassFixture<Mo
 
     private Dictionary<string, string> Main() =>
         _jobs.Main("c0ffee1", ("TF_CLI_CONFIG_FILE", ProviderMirror.CliConfigFile), ("TF_PLUGIN_CACHE_DIR", _pluginCache));
+
+    /// <summary>A nightly DriftCheck job, reporting to the local GitHub and Slack servers.</summary>
+    private Dictionary<string, string> Night(int night)
+    {
+        var environment = Main();
+        foreach (var (key, value) in _services.Environment("c0ffee1", "main", pullRequest: null, workflow: $"wf-nightly-{night}", job: "DriftCheck-dev"))
+            environment[key] = value;
+        return environment;
+    }
 
     private async Task<JsonElement> Ec2Async() => JsonDocument.Parse(await moto.SeedAsync("ec2")).RootElement;
 
@@ -63,8 +74,29 @@ public sealed class RealModuleLifecycleTests(MotoServer moto) : IClassFixture<Mo
         Assert.Contains("gitops-demo-dev-web", deployed.GetProperty("groups").EnumerateArray().Select(g => g.GetString()));
         Assert.Contains("gitops-demo-dev", deployed.GetProperty("keys").EnumerateArray().Select(k => k.GetString()));
 
-        var drift = await TerraformJobs.Succeeds(job.RunAsync(["DriftCheck", "--skip"], Main()));
+        var drift = await TerraformJobs.Succeeds(job.RunAsync(["DriftCheck", "--skip"], Night(0)));
         Assert.Contains("No drift", drift.Output);
+        Assert.Contains("Not drift: aws_key_pair.deploy: tags (absent and empty are the same)", drift.Output);
+        Assert.Empty(_services.GitHub.Issues);
+
+        // Someone opens SSH to the world by hand: the plan says "No changes", resource_drift shows the group.
+        await moto.SeedAsync("open-ingress", "gitops-demo-dev-web", "22", "0.0.0.0/0");
+        var opened = await job.RunAsync(["DriftCheck", "--skip"], Night(1));
+        Assert.Equal(ExitCodes.TargetFailed, opened.ExitCode);
+        Assert.Contains("Drift detected: changed outside Terraform: aws_security_group.web: ingress tcp 22 from 0.0.0.0/0 is not in the configuration; a plan now would: no changes.", opened.Output);
+        var issue = Assert.Single(_services.GitHub.Issues.Values);
+        Assert.Contains("aws_security_group.web", issue.Body);
+        Assert.Contains("ingress tcp 22 from 0.0.0.0/0", issue.Body);
+        Assert.DoesNotContain("aws_key_pair.deploy", issue.Body);
+
+        // And a tag changed by hand on the instance.
+        await moto.SeedAsync("tag", instance!, "Environment", "changed-by-hand");
+        var tagged = await job.RunAsync(["DriftCheck", "--skip"], Night(2));
+        Assert.Equal(ExitCodes.TargetFailed, tagged.ExitCode);
+        Assert.Contains("aws_instance.web: tags changed; tags_all changed", tagged.Output);
+        Assert.Single(_services.GitHub.Issues);
+        Assert.StartsWith("The drift changed", Assert.Single(_services.GitHub.CommentsOn(issue.Number)));
+        Assert.Contains("aws_instance.web", _services.GitHub.Issues[issue.Number].Body);
 
         await TerraformJobs.Succeeds(job.RunAsync(["TerraformDestroy", "--skip", "--confirm-destroy", "dev"], Main()));
         var teardown = await TerraformJobs.Succeeds(job.RunAsync(["TerraformApply", "--skip", "--allow-destroy"], Main()));
@@ -78,9 +110,18 @@ public sealed class RealModuleLifecycleTests(MotoServer moto) : IClassFixture<Mo
     }
 
     [SkippableFact]
-    public async Task SSH_opened_to_the_world_in_a_real_plan_is_refused_by_PolicyCheck_and_never_applied()
+    public async Task A_pull_request_plan_reads_the_verified_image_and_SSH_opened_to_the_world_is_refused_by_PolicyCheck_and_never_applied()
     {
         var job = Checkout();
+        // A pull request plans the module as it is: no image of its own, so the module reads the verified one from SSM.
+        var pullRequest = Main();
+        pullRequest["CIRCLE_BRANCH"] = "feature/ssh";
+        pullRequest["CIRCLE_PULL_REQUEST"] = "https://github.com/acme/infra/pull/7";
+        var reviewed = await TerraformJobs.Succeeds(job.RunAsync(["TerraformPlan", "--skip"], pullRequest));
+        Assert.Contains("Speculative plan (pull request)", reviewed.Output);
+        using (var plan = JsonDocument.Parse(File.ReadAllText(job.Temp / "terraform" / "dev" / "plan.json")))
+            Assert.Equal(_image, plan.RootElement.GetProperty("output_changes").GetProperty("ami_id").GetProperty("after").GetString());
+
         var tfvars = job.Root / "infra" / "environments" / "dev.tfvars";
         File.WriteAllText(tfvars, File.ReadAllText(tfvars).Replace("[\"203.0.113.0/24\"]", "[\"0.0.0.0/0\"]", StringComparison.Ordinal));
 

@@ -10,13 +10,15 @@ namespace Tests.Verification;
 
 /// <summary>
 /// The generated deploy workflow run job by job as CircleCI orders it, each job its own ./build.sh process: the real
-/// terraform on the test module with its state on moto, the verified-image ledger on moto's SSM, Ansible over a real
-/// sshd, SmokeTest against a local web server (the Debian host's real nginx is exercised in RealRolesTests).
+/// terraform on infra/ itself with the real AWS provider (from the machine's mirror), its state and the instances on
+/// moto, the verified-image ledger on moto's SSM, every PolicyCheck on the real plan with no waiver. Ansible runs
+/// over a real sshd and SmokeTest asks a local web server (--ansible-host, --smoke-test-url): moto's instance
+/// addresses answer nothing (the Debian host's real nginx is exercised in RealRolesTests).
 /// </summary>
 public sealed class PromotionSimulationTests(MotoServer moto, SimulatedRepository repository)
     : IClassFixture<MotoServer>, IClassFixture<SimulatedRepository>, IAsyncLifetime
 {
-    private const string Baked = "ami-0fedcba9876543210";
+    private string Baked = "";
     private const string Commit = "feed0123feed0123";
     private readonly string _scratch = Directory.CreateTempSubdirectory("promotion-").FullName;
     private readonly Dictionary<string, JobRun> _runs = new(StringComparer.Ordinal);
@@ -28,14 +30,12 @@ public sealed class PromotionSimulationTests(MotoServer moto, SimulatedRepositor
     {
         RequiredPeer.Require(TestModule.TerraformInstalled && MotoServer.IsInstalled, "terraform or moto_server is missing");
         RequiredPeer.Require(SshServer.SshdPath is not null && RequiredPeer.OnPath("ansible-playbook"), "sshd or ansible-playbook is missing; .ci/run installs them");
+        ProviderMirror.Require();
         await moto.ResetAsync();
         await moto.CreateStateBackendAsync(TestModule.StateBucket, TestModule.LockTable);
-        TestModule.Install(repository.Root);
-        // The deploy workflow's PolicyCheck jobs fail closed on a plan no rule looks at, and the test module is
-        // terraform_data only (no AWS provider offline): the reviewed waiver a repository like it would carry.
-        File.WriteAllText(Path.Combine(repository.Root, "policy-waivers.json"), """
-            { "waivers": [ { "rule": "policy-coverage", "address": "*", "reason": "the test module has no AWS resources", "expires": "2099-12-31" } ] }
-            """);
+        TestModule.UsePathStyle(repository.Root);
+        // What PackerBuild (the packer double: packer build needs AWS) reports having baked: an image moto can run.
+        Baked = await moto.SeedAsync("image", "gitops-web-baked", """{ "Project": "gitops-demo" }""");
         repository.ResetWorkspace();
         _site = new LocalHttpServer(request => request.Path == "/version.txt"
             ? new ServerResponse(200, _served + "\n", "text/plain")
@@ -63,6 +63,8 @@ public sealed class PromotionSimulationTests(MotoServer moto, SimulatedRepositor
         environment["CIRCLE_WORKFLOW_ID"] = "wf-deploy";
         environment["AWS_RETRY_BASE_DELAY_MS"] = "5";
         environment["PACKER_DOUBLE_LOG"] = Path.Combine(_scratch, "packer.log");
+        environment["PACKER_DOUBLE_AMI"] = Baked;
+        environment["TF_CLI_CONFIG_FILE"] = ProviderMirror.CliConfigFile;
         environment["ANSIBLE_HOST"] = "127.0.0.1";
         environment["ANSIBLE_PORT"] = _ssh!.Port.ToString();
         environment["ANSIBLE_USER"] = SshServer.User;
@@ -125,7 +127,8 @@ public sealed class PromotionSimulationTests(MotoServer moto, SimulatedRepositor
         {
             Assert.Contains($"Deploying {Baked} (built for commit {Commit})", _runs[$"TerraformPlan-{environment}"].Output);
             Assert.Contains($"{Baked} is verified and live in {environment}", _runs[$"SmokeTest-{environment}"].Output);
-            Assert.Contains("waived: policy-coverage *", _runs[$"PolicyCheck-{environment}"].Output);
+            Assert.Contains("policy passed: 4 rules", _runs[$"PolicyCheck-{environment}"].Output);
+            Assert.DoesNotContain("waived", _runs[$"PolicyCheck-{environment}"].Output);
             Assert.Contains("No drift", _runs[$"DriftCheck-{environment}"].Output);
             var verified = (await VerifiedImageAsync(environment))!.Value;
             Assert.Equal(Baked, verified.GetProperty("Value").GetString());

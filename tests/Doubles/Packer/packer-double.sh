@@ -6,7 +6,7 @@
 #   PACKER_DOUBLE_VERSION  version to report (default 1.6.6)
 #   PACKER_DOUBLE_AMI      AMI id to "build" (default ami-0fedcba9876543210)
 #   PACKER_DOUBLE_FAIL     non-empty: the build fails with packer-style error lines
-#   PACKER_DOUBLE_HANG     non-empty: the build waits until interrupted, then "cleans up" (writes <log>.interrupted)
+#   PACKER_DOUBLE_HANG     non-empty: the build waits (writes <log>.hanging) until interrupted, then "cleans up" (writes <log>.interrupted)
 #   PACKER_DOUBLE_SILENT   seconds the build prints nothing while "waiting for the AMI", as packer does
 set -euo pipefail
 [[ -n "${PACKER_DOUBLE_LOG:-}" ]] && printf '%s\n' "$*" >> "$PACKER_DOUBLE_LOG"
@@ -48,6 +48,7 @@ ui message "    amazon-ebs.ubuntu: + apt-get install -y python3%!(PACKER_COMMA) 
 if [[ -n "${PACKER_DOUBLE_HANG:-}" ]]; then
   trap 'ui say "==> amazon-ebs.ubuntu: Terminating the source AWS instance..."; touch "${PACKER_DOUBLE_LOG:-/tmp/packer-double}.interrupted"; exit 1' INT TERM
   ui say "==> amazon-ebs.ubuntu: Waiting for SSH to become available..."
+  touch "${PACKER_DOUBLE_LOG:-/tmp/packer-double}.hanging"  # the trap is set: an interrupt now is handled
   while true; do sleep 0.1; done
 fi
 
