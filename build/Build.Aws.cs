@@ -1,3 +1,4 @@
+using BuildEngine;
 using Pipeline.Aws;
 using BuildEngine.Parameters;
 using Polly;
@@ -15,9 +16,18 @@ partial class Build
     [Parameter("AWS shared-config profile")] readonly string? AwsProfile;
     [Parameter("Use the SDK's ambient credentials (instance role, OIDC web identity) when no key or profile is set")] readonly bool AwsUseAmbientCredentials;
     [Parameter("First retry delay of AWS calls in milliseconds (jittered, doubling)"), Range(0, 60_000)] readonly int AwsRetryBaseDelayMs = 500;
+    [Parameter("IAM role to assume with an OIDC token (on CircleCI a plain variable of the job's context); keys on the command line win, keys in the environment do not"), RoleArn] readonly string? AwsRoleArn;
+    [Parameter("File holding the OIDC token for --aws-role-arn (CircleCI: written from $CIRCLE_OIDC_TOKEN_V2 for the run)"), ExistingFile] readonly AbsolutePath? AwsWebIdentityTokenFile;
+    [Parameter("STS session name, shown in CloudTrail (default: circleci-<pipeline>-<job>-<commit>)"), RoleSessionName] readonly string? AwsRoleSessionName;
+    [Parameter("CircleCI's OIDC token (CircleCI sets it in every job)", EnvironmentVariable = "CIRCLE_OIDC_TOKEN_V2"), Secret] readonly string? CircleOidcToken;
+    [Parameter("CircleCI pipeline number (the generated config passes << pipeline.number >>)", EnvironmentVariable = "PIPELINE_NUMBER"), PipelineNumber] readonly string? PipelineNumber;
 
     AwsSettings AwsSettings => new()
     {
+        WebIdentity = WebIdentity,
+        WebIdentityCredentials = WebIdentity is { } identity ? _webIdentityCredentials ??= new WebIdentityCredentials(identity, () => AwsSettingsWithoutIdentity.StsConfig()) : null,
+        KeysFromCommandLine = AwsAccessKeyId is not null && EnvironmentVariables.GetValueOrDefault("AWS_ACCESS_KEY_ID") != AwsAccessKeyId,
+        CredentialsHint = Ci.IsCircleCi ? "the CircleCI context of this job (aws-plan, aws-image, aws-deploy-<env>, aws-drift)" : null,
         Region = AwsRegion,
         EndpointUrl = AwsEndpointUrl,
         AccessKeyId = AwsAccessKeyId,
@@ -26,6 +36,28 @@ partial class Build
         Profile = AwsProfile,
         UseAmbientCredentials = AwsUseAmbientCredentials,
     };
+
+    AwsSettings AwsSettingsWithoutIdentity => new() { Region = AwsRegion, EndpointUrl = AwsEndpointUrl };
+
+    WebIdentityCredentials? _webIdentityCredentials;
+
+    /// <summary>
+    /// The role and its token: a file given, else CircleCI's token written for this run to a 0600 file under
+    /// .nuke/temp/oidc (never persisted to a workspace or stored as an artifact; removed after each target).
+    /// </summary>
+    WebIdentity? WebIdentity
+    {
+        get
+        {
+            if (AwsRoleArn is null)
+                return null;
+            var tokenFile = AwsWebIdentityTokenFile?.ToString() ?? (CircleOidcToken is { Length: > 0 } token ? OidcTokenFile.Write(TemporaryDirectory / "oidc", token) : null);
+            if (tokenFile is null)
+                return null;
+            return new WebIdentity(AwsRoleArn, tokenFile,
+                AwsRoleSessionName ?? Aws.WebIdentity.SessionNameFor(PipelineNumber, EnvironmentVariables.GetValueOrDefault("CIRCLE_JOB"), Ci.Commit));
+        }
+    }
 
     ResiliencePipeline? _awsRetries;
 

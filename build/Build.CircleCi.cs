@@ -21,6 +21,8 @@ partial class Build
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["TF_PLUGIN_CACHE_DIR"] = PluginCache,
             ["TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE"] = "false",
+            // CircleCI has no variable for it: the STS session name (CloudTrail) carries it.
+            ["PIPELINE_NUMBER"] = "<< pipeline.number >>",
         },
         // The compiled build, keyed on the hash of its inputs (content, not file times): a job whose build/ did not
         // change runs its target at once. Only a job that misses compiles, downloading its packages; no job restores
@@ -115,6 +117,7 @@ partial class Build
         ],
         SecretContexts = new Dictionary<string, string>
         {
+            [nameof(CircleOidcToken)] = "set by CircleCI in every job: with AWS_ROLE_ARN (a plain variable of the context) it replaces the keys",
             [nameof(AwsSessionToken)] = "aws-plan / aws-drift / aws-image / aws-deploy-<env> (only with temporary credentials)",
             [nameof(SshPrivateKey)] = "aws-deploy-<env>",
             [nameof(AwsAccessKeyId)] = "aws-plan (read-only) / aws-drift / aws-image / aws-deploy-<env>",

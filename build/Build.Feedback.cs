@@ -54,7 +54,10 @@ partial class Build
     /// <summary>The profile a target's CircleCI job runs with, which names its status context.</summary>
     string? ProfileOf(string target) => CircleCi.ProfileScoped.Contains(target) ? DeployEnvironment : null;
 
-    protected override IEnumerable<ITargetObserver> CreateObservers()
+    protected override IEnumerable<ITargetObserver> CreateObservers() =>
+        [new Aws.OidcTokenCleanup(TemporaryDirectory / "oidc"), .. FeedbackObservers()];
+
+    IEnumerable<ITargetObserver> FeedbackObservers()
     {
         var github = GitHub;
         var slack = Slack;

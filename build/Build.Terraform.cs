@@ -123,7 +123,7 @@ partial class Build
         var run = await Terraform.PlanAsync(PlanFile, TerraformVariables(imageId), speculative: IsPullRequestBuild, cancellationToken, destroy);
         await Terraform.ShowJsonAsync(PlanFile, PlanDirectory / "plan.json", cancellationToken);
         RegisterPlanSecrets(PlanDirectory / "plan.json", run);
-        AtomicFile.WriteAllText(PlanDirectory / "plan.txt", Secrets.Apply(await Terraform.ShowTextAsync(PlanFile, cancellationToken)));
+        AtomicFile.WriteAllText(PlanDirectory / "plan.txt", Secrets.Apply(run.ReviewText()));
         var hasChanges = run.HasChanges;
 
         var summary = PlanReader.Read(PlanDirectory / "plan.json");

@@ -42,3 +42,10 @@ sealed class UserNameAttribute() : PatternAttribute(@"^[A-Za-z_][A-Za-z0-9_.-]{0
     "a user name: a letter or '_', then at most 31 letters, digits, '_', '.' or '-'");
 
 sealed class KeyValueAttribute() : PatternAttribute(@"^[A-Za-z_][A-Za-z0-9_]*=.*$", "key=value with a variable name as key");
+
+sealed class RoleArnAttribute() : PatternAttribute(@"^arn:aws(-[a-z]+)*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$",
+    "an IAM role ARN such as arn:aws:iam::123456789012:role/deploy-dev");
+
+sealed class RoleSessionNameAttribute() : PatternAttribute(@"^[A-Za-z0-9_+=,.@-]{2,64}$", "2 to 64 of A-Z a-z 0-9 _ + = , . @ -");
+
+sealed class PipelineNumberAttribute() : PatternAttribute(@"^[0-9]{1,12}$", "a CircleCI pipeline number such as 1234");

@@ -7,7 +7,28 @@ namespace Pipeline.Terraform;
 public sealed class StalePlanException(string message) : Exception(message);
 
 /// <summary>A finished plan: whether it has changes, and what Terraform printed (to echo once masked).</summary>
-public sealed record PlanRun(bool HasChanges, IReadOnlyList<string> Output);
+public sealed partial record PlanRun(bool HasChanges, IReadOnlyList<string> Output)
+{
+    /// <summary>
+    /// The plan as <c>terraform show &lt;planfile&gt;</c> prints it, taken from the plan's own output: the progress
+    /// lines of refresh and data reads and the "Saved the plan to" trailer left out. With the real AWS provider each
+    /// <c>show</c> costs seconds of CPU loading its schema, for text the plan already printed.
+    /// </summary>
+    public string ReviewText()
+    {
+        var lines = Output.Where(line => !ProgressLine().IsMatch(line)).ToList();
+        var trailer = lines.FindIndex(line => line.StartsWith("Saved the plan to:", StringComparison.Ordinal));
+        if (trailer >= 0)
+        {
+            var rule = lines.FindLastIndex(trailer, line => line.StartsWith('─'));
+            lines = lines[..(rule >= 0 ? rule : trailer)];
+        }
+        return string.Join('\n', lines.SkipWhile(string.IsNullOrWhiteSpace)).TrimEnd() + "\n";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\S.*: (Refreshing state\.\.\.|Reading\.\.\.|Still reading\.\.\.|Read complete after )")]
+    private static partial System.Text.RegularExpressions.Regex ProgressLine();
+}
 
 /// <summary>A Terraform command failed; the message carries Terraform's own error lines.</summary>
 public sealed class TerraformException(string message, string details = "") : Exception(message)
@@ -78,14 +99,6 @@ public sealed class TerraformCli(ToolRunner tools, string executable, string wor
     {
         var result = await tools.RunAsync(Invocation(["show", "-json", "-no-color", planFile]) with { StandardOutputPath = jsonFile }, cancellationToken);
         Check(result, "show -json");
-    }
-
-    /// <summary>The human-readable plan, kept in memory (not echoed) so the caller can mask it before it goes anywhere.</summary>
-    public async Task<string> ShowTextAsync(string planFile, CancellationToken cancellationToken)
-    {
-        var result = await RunAsync(["show", "-no-color", planFile], cancellationToken, echo: false);
-        Check(result, "show");
-        return result.Output + "\n";
     }
 
     /// <summary>Applies exactly the saved plan: no re-plan, no prompt.</summary>

@@ -86,6 +86,8 @@ public sealed class BadInputTests(SimulatedRepository repository) : IDisposable
         { ["PruneImages", "--keep-images", "0"], "--keep-images" },
         { ["PruneImages", "--keep-images", "-1"], "--keep-images" },
         { ["PruneImages", "--aws-region", "us east 1"], "--aws-region" },
+        { ["TerraformPlan", "--aws-role-arn", "arn:aws:iam::12:role/deploy"], "--aws-role-arn" },
+        { ["TerraformPlan", "--aws-role-arn", "arn:aws:iam::123456789012:role/deploy", "--aws-web-identity-token-file", "/nonexistent/token"], "--aws-web-identity-token-file" },
         { ["Rollback", "--rollback-to", "ami-../../x"], "--rollback-to" },
         { ["TerraformDestroy", "--confirm-destroy", "dev\u202E"], "--confirm-destroy" },
         { ["ProtectBranch", "--required-approvals", "7"], "--required-approvals" },

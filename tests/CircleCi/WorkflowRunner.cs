@@ -48,7 +48,7 @@ public static class WorkflowRunner
             }
             var command = Command(config, job, body, pipelineParameters);
             var definition = config["jobs"]![job]!.AsObject();
-            var environment = definition["environment"]?.AsObject().ToDictionary(e => e.Key, e => e.Value!.ToString()) ?? [];
+            var environment = definition["environment"]?.AsObject().ToDictionary(e => e.Key, e => PipelineValues(e.Value!.ToString())) ?? [];
             var succeeded = await runJob(new SimulatedJob(name, command, environment, Preparation(definition, job)));
             status[name] = succeeded ? "succeeded" : "failed";
             outcomes.Add(new WorkflowJobOutcome(name, status[name], command));
@@ -57,6 +57,9 @@ public static class WorkflowRunner
     }
 
     private static string Name((string Job, JsonObject Body) entry) => (string?)entry.Body["name"] ?? entry.Job;
+
+    /// <summary>The pipeline values CircleCI fills in; this simulated pipeline is number 42.</summary>
+    private static string PipelineValues(string text) => text.Replace("<< pipeline.number >>", "42", StringComparison.Ordinal);
 
     private static IEnumerable<string> Requires(JsonObject body) =>
         body["requires"]?.AsArray().Select(r => (string)r!) ?? [];

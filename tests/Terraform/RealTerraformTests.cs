@@ -68,6 +68,26 @@ public sealed class RealTerraformTests(MotoServer moto) : IClassFixture<MotoServ
     }
 
     [SkippableFact]
+    public async Task With_a_role_and_an_OIDC_token_and_no_keys_Terraform_reads_and_writes_the_state_with_the_roles_credentials()
+    {
+        var job = Checkout();
+        var token = job.Root / "oidc-token.jwt";
+        File.WriteAllText(token, Aws.WebIdentityTests.Token());
+        var environment = Main("c0ffee1");
+        environment.Remove("AWS_ACCESS_KEY_ID");
+        environment.Remove("AWS_SECRET_ACCESS_KEY");
+        environment["AWS_ROLE_ARN"] = "arn:aws:iam::123456789012:role/gitops-deploy-dev";
+        environment["AWS_WEB_IDENTITY_TOKEN_FILE"] = token;
+
+        await Succeeds(job.RunAsync(["TerraformPlan", "--skip"], environment));
+        var apply = await Succeeds(job.RunAsync(["TerraformApply", "--skip"], environment));
+
+        Assert.Contains("Apply complete! Resources: 4 added", apply.Output);
+        Assert.Contains("dev/terraform.tfstate", (await moto.SeedAsync("objects", TestModule.StateBucket)).Split('\n'));
+        Assert.DoesNotContain(Aws.WebIdentityTests.Token().Split('.')[1], apply.Output + apply.Log);
+    }
+
+    [SkippableFact]
     public async Task A_sensitive_value_Terraform_prints_in_clear_is_masked_in_console_log_plan_text_and_comment()
     {
         await DeployAsync("c0ffee1");
@@ -127,7 +147,7 @@ public sealed class RealTerraformTests(MotoServer moto) : IClassFixture<MotoServ
             var outcome = await job.RunAsync([target, "--skip"], environment);
 
             Assert.Equal(ExitCodes.TargetFailed, outcome.ExitCode);
-            Assert.Contains($"error: {target} failed: No AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE", outcome.Output);
+            Assert.Contains($"error: {target} failed: No AWS credentials for this job: set AWS_ROLE_ARN in the CircleCI context of this job (aws-plan, aws-image, aws-deploy-<env>, aws-drift)", outcome.Output);
             Assert.DoesNotContain("> terraform", outcome.Output);
         }
     }

@@ -118,6 +118,9 @@ public static class CircleCiGenerator
         }
     }
 
+    /// <summary>A context's name, or a phrase of its own ("set by CircleCI …") for a value no one stores.</summary>
+    private static string Where(string context) => context.StartsWith("set by ", StringComparison.Ordinal) ? context : $"set in context {context}";
+
     private static List<string> Header(BuildGraph graph, CircleCiPipeline pipeline)
     {
         var header = new List<string>
@@ -131,7 +134,7 @@ public static class CircleCiGenerator
         if (contexts.Count > 0)
             header.Add("Contexts to create in CircleCI: " + string.Join(", ", contexts) + ".");
         foreach (var secret in graph.Parameters.Where(p => p.IsSecret))
-            header.Add($"  {secret.EnvironmentVariable}: secret for {secret.Option}, set in context {pipeline.SecretContexts.GetValueOrDefault(secret.Name, "(any)")}");
+            header.Add($"  {secret.EnvironmentVariable}: secret for {secret.Option}, {Where(pipeline.SecretContexts.GetValueOrDefault(secret.Name, "(any)"))}");
         return header;
     }
 }

@@ -19,11 +19,16 @@ public sealed class AwsServer : IDisposable
     {
         Ec2 = new Ec2Api();
         Ssm = new SsmApi();
+        Sts = new StsApi();
         _server = new LocalHttpServer(Handle);
     }
 
     public Ec2Api Ec2 { get; }
     public SsmApi Ssm { get; }
+    public StsApi Sts { get; }
+
+    /// <summary>The access key id each call was signed with (null: unsigned), in order, as "Action AccessKeyId".</summary>
+    public ConcurrentQueue<string> Signatures { get; } = new();
     public string Url => _server.Url;
 
     /// <summary>Actions in the order they were called (including faulted attempts).</summary>
@@ -52,8 +57,14 @@ public sealed class AwsServer : IDisposable
         var isSsm = request.Headers.TryGetValue("X-Amz-Target", out var target);
         var action = isSsm ? target!.Split('.')[^1] : ParseForm(request.Body).GetValueOrDefault("Action", "");
         Calls.Enqueue(action);
+        Signatures.Enqueue($"{action} {SigningKey(request)}");
+        var isSts = action.StartsWith("AssumeRole", StringComparison.Ordinal);
         if (_faults.TryGetValue(action, out var queue) && queue.TryDequeue(out var fault))
-            return isSsm ? WithRequestId(SsmApi.Error(fault.Status, fault.Code, fault.Message)) : Ec2Api.Error(fault.Status, fault.Code, fault.Message);
+            return isSsm ? WithRequestId(SsmApi.Error(fault.Status, fault.Code, fault.Message))
+                : isSts ? StsApi.Error(fault.Status, fault.Code, fault.Message)
+                : Ec2Api.Error(fault.Status, fault.Code, fault.Message);
+        if (isSts)
+            return Sts.Handle(ParseForm(request.Body), request.Headers);
         return isSsm ? WithRequestId(Ssm.Handle(action, request.Body)) : Ec2.Handle(action, ParseForm(request.Body));
     }
 
@@ -62,6 +73,12 @@ public sealed class AwsServer : IDisposable
     {
         Headers = new Dictionary<string, string>(response.Headers ?? new Dictionary<string, string>()) { ["x-amzn-RequestId"] = Guid.NewGuid().ToString() },
     };
+
+    /// <summary>The key id in "AWS4-HMAC-SHA256 Credential=AKID/date/region/service/aws4_request, …".</summary>
+    private static string SigningKey(RecordedRequest request) =>
+        request.Headers.TryGetValue("Authorization", out var authorization) && authorization.IndexOf("Credential=", StringComparison.Ordinal) is var at and >= 0
+            ? authorization[(at + "Credential=".Length)..].Split('/')[0]
+            : "unsigned";
 
     internal static Dictionary<string, string> ParseForm(string body)
     {

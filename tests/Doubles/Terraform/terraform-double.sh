@@ -43,13 +43,14 @@ case "$command" in
     [[ -f "$varfile" ]] || die "var file $varfile does not exist"
     [[ -n "${TERRAFORM_DOUBLE_PLAN_JSON:-}" ]] || die "TERRAFORM_DOUBLE_PLAN_JSON is not set"
     printf 'tfplan-double\n%s\n%s\n' "$TERRAFORM_DOUBLE_PLAN_JSON" "$(date +%s%N)" > "$out"
-    echo "Plan: see the saved plan."
+    echo "Terraform will perform the following actions:"
     exit "${TERRAFORM_DOUBLE_PLAN_EXIT:-2}"
     ;;
   show)
     plan="${*: -1}"
     [[ "$(head -n 1 "$plan" 2>/dev/null)" == "tfplan-double" ]] || die "show: $plan is not a saved plan"
-    if has -json "$@"; then cat "$TERRAFORM_DOUBLE_PLAN_JSON"; else echo "Terraform will perform the following actions:"; fi
+    has -json "$@" || die "show: only -json is expected (the plan's text comes from the plan's own output)"
+    cat "$TERRAFORM_DOUBLE_PLAN_JSON"
     ;;
   apply)
     plan="${*: -1}"
