@@ -37,6 +37,32 @@ partial class Build
         UseAmbientCredentials = AwsUseAmbientCredentials,
     };
 
+    [Parameter("The CircleCI CLI, which every CircleCI job has (re-mints the OIDC token)")] readonly string CircleciExecutable = "circleci";
+    [Parameter("Seconds after which a job re-mints CircleCI's OIDC token with 'circleci run oidc get' (a token lives 3600)"), Range(1, 3540)] readonly int OidcRenewSeconds = 3000;
+
+    /// <summary>Only for CircleCI's own token: a file the user gave is theirs to keep fresh.</summary>
+    OidcTokenRenewal OidcTokenRenewal => new(TemporaryDirectory / "oidc", TimeSpan.FromSeconds(OidcRenewSeconds),
+        Ci.IsCircleCi && AwsRoleArn is not null && AwsWebIdentityTokenFile is null && CircleOidcToken is { Length: > 0 } ? MintOidcTokenAsync : null,
+        token =>
+        {
+            Secrets.Register(token);
+            _webIdentityCredentials?.ClearCredentials();
+            Output.Info("Re-minted CircleCI's OIDC token (circleci run oidc get); the role's credentials are renewed with it.");
+        },
+        message => Output.Warning(message));
+
+    /// <summary>A new token for the same audience (the organization id), from the CircleCI CLI every job has.</summary>
+    async Task<string> MintOidcTokenAsync(CancellationToken cancellationToken)
+    {
+        var audience = OidcToken.Claim(CircleOidcToken!, "aud") ?? throw new InvalidOperationException("the job's OIDC token has no aud claim");
+        var claims = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["aud"] = audience });
+        var result = await Tools.RunAsync(new BuildEngine.Processes.ToolInvocation(CircleciExecutable, ["run", "oidc", "get", "--claims", claims]) { EchoOutput = false }, cancellationToken);
+        var token = result.Output.Trim();
+        if (result.ExitCode != 0 || token.Split('.').Length != 3 || token.Any(char.IsWhiteSpace))
+            throw new InvalidOperationException($"'circleci run oidc get' exited {result.ExitCode} without a token");
+        return token;
+    }
+
     AwsSettings AwsSettingsWithoutIdentity => new() { Region = AwsRegion, EndpointUrl = AwsEndpointUrl };
 
     WebIdentityCredentials? _webIdentityCredentials;

@@ -55,7 +55,7 @@ partial class Build
     string? ProfileOf(string target) => CircleCi.ProfileScoped.Contains(target) ? DeployEnvironment : null;
 
     protected override IEnumerable<ITargetObserver> CreateObservers() =>
-        [new Aws.OidcTokenCleanup(TemporaryDirectory / "oidc"), .. FeedbackObservers()];
+        [OidcTokenRenewal, .. FeedbackObservers()];
 
     IEnumerable<ITargetObserver> FeedbackObservers()
     {

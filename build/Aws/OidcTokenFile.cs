@@ -1,6 +1,3 @@
-using BuildEngine;
-using BuildEngine.Execution;
-
 namespace Pipeline.Aws;
 
 /// <summary>
@@ -14,7 +11,7 @@ public static class OidcTokenFile
         Directory.CreateDirectory(folder);
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var path = Path.Combine(folder, $"token-{Environment.ProcessId}.jwt");
+        var path = PathIn(folder);
         if (File.Exists(path) && File.ReadAllText(path) == token)
             return path;
         var next = path + ".next";
@@ -27,21 +24,11 @@ public static class OidcTokenFile
         return path;
     }
 
+    public static string PathIn(string folder) => Path.Combine(folder, $"token-{Environment.ProcessId}.jwt");
+
     public static void Remove(string folder)
     {
         if (Directory.Exists(folder))
-            File.Delete(Path.Combine(folder, $"token-{Environment.ProcessId}.jwt"));
-    }
-}
-
-/// <summary>Removes this process's token file after every target: no token outlives the work that needed it.</summary>
-public sealed class OidcTokenCleanup(string folder) : ITargetObserver
-{
-    public Task TargetStartingAsync(string target, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task TargetFinishedAsync(TargetResult result, CancellationToken cancellationToken)
-    {
-        OidcTokenFile.Remove(folder);
-        return Task.CompletedTask;
+            File.Delete(PathIn(folder));
     }
 }
