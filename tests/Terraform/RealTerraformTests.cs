@@ -207,7 +207,9 @@ public sealed class RealTerraformTests(MotoServer moto) : IClassFixture<MotoServ
         var job = Checkout();
         await Succeeds(job.RunAsync(["TerraformPlan", "--skip"], Main("c0ffee1")));
         using var cancellation = new CancellationTokenSource();
-        var apply = job.RunAsync(["TerraformApply", "--skip"], Main("c0ffee1", ("TEST_APPLY_SLEEP", "6")), cancellation.Token);
+        // The apply only has to outlast seeing both locks on a loaded runner (each look is a boto3 process); the
+        // cancellation ends it long before the sleep does.
+        var apply = job.RunAsync(["TerraformApply", "--skip"], Main("c0ffee1", ("TEST_APPLY_SLEEP", "30")), cancellation.Token);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!await BothLocksHeldAsync())
         {

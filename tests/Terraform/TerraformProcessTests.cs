@@ -57,7 +57,8 @@ public sealed class TerraformProcessTests(MotoServer moto) : IClassFixture<MotoS
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var (key, value) in Environment(("TEST_APPLY_SLEEP", "8")))
+        // Long enough to be seen holding the lock on a loaded runner; SIGTERM ends it long before.
+        foreach (var (key, value) in Environment(("TEST_APPLY_SLEEP", "30")))
         {
             if (value is null) start.Environment.Remove(key);
             else start.Environment[key] = value;
