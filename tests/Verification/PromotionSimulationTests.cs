@@ -1,10 +1,5 @@
-using System.Text.Json;
-using Tests.Ansible;
-using Tests.CircleCi;
-using Tests.Doubles;
 using Tests.Feedback;
 using Tests.Peers;
-using Tests.Terraform;
 
 namespace Tests.Verification;
 
