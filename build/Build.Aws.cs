@@ -22,11 +22,13 @@ partial class Build
     [Parameter("CircleCI's OIDC token (CircleCI sets it in every job)", EnvironmentVariable = "CIRCLE_OIDC_TOKEN_V2"), Secret] readonly string? CircleOidcToken;
     [Parameter("CircleCI pipeline number (the generated config passes << pipeline.number >>)", EnvironmentVariable = "PIPELINE_NUMBER"), PipelineNumber] readonly string? PipelineNumber;
 
-    AwsSettings AwsSettings => new()
+    AwsSettings AwsSettings => WithIdentity(WebIdentity);
+
+    AwsSettings WithIdentity(WebIdentity? identity) => new()
     {
-        WebIdentity = WebIdentity,
-        WebIdentityCredentials = WebIdentity is { } identity ? _webIdentityCredentials ??= new WebIdentityCredentials(identity, () => AwsSettingsWithoutIdentity.StsConfig()) : null,
-        KeysFromCommandLine = AwsAccessKeyId is not null && EnvironmentVariables.GetValueOrDefault("AWS_ACCESS_KEY_ID") != AwsAccessKeyId,
+        WebIdentity = identity,
+        WebIdentityCredentials = identity is null ? null : _webIdentityCredentials ??= new WebIdentityCredentials(identity, () => AwsSettingsWithoutIdentity.StsConfig()),
+        KeysFromCommandLine = AwsAccessKeyId is not null && SourceOf(nameof(AwsAccessKeyId)) == ParameterSource.CommandLine,
         CredentialsHint = Ci.IsCircleCi ? "the CircleCI context of this job (aws-plan, aws-image, aws-deploy-<env>, aws-drift)" : null,
         Region = AwsRegion,
         EndpointUrl = AwsEndpointUrl,

@@ -115,14 +115,9 @@ partial class Build
                 Contexts = ["aws-drift", "gitops-feedback"],
             },
         ],
-        SecretContexts = new Dictionary<string, string>
-        {
-            [nameof(CircleOidcToken)] = "set by CircleCI in every job: with AWS_ROLE_ARN (a plain variable of the context) it replaces the keys",
-            [nameof(AwsSessionToken)] = "aws-plan / aws-drift / aws-image / aws-deploy-<env> (only with temporary credentials)",
-            [nameof(SshPrivateKey)] = "aws-deploy-<env>",
-            [nameof(AwsAccessKeyId)] = "aws-plan (read-only) / aws-drift / aws-image / aws-deploy-<env>",
-            [nameof(AwsSecretAccessKey)] = "aws-plan (read-only) / aws-drift / aws-image / aws-deploy-<env>",
-        },
+        SecretContexts = SecretContexts,
+        UnstoredSecrets = UsesOidcOnCircleCi ? new HashSet<string> { nameof(AwsAccessKeyId), nameof(AwsSecretAccessKey), nameof(AwsSessionToken) } : new HashSet<string> { nameof(CircleOidcToken) },
+        ContextVariables = [.. ContextVariables],
     };
 
     /// <summary>Whether an environment's profile (.nuke/parameters.&lt;env&gt;.json) asks for an approval before it applies.</summary>
@@ -130,9 +125,12 @@ partial class Build
         ProfileSetting(environment, nameof(RequireApproval)) is not { ValueKind: System.Text.Json.JsonValueKind.False };
 
     /// <summary>A setting of an environment's profile read directly, whatever profile this run was given; null when absent.</summary>
-    System.Text.Json.JsonElement? ProfileSetting(string environment, string name)
+    System.Text.Json.JsonElement? ProfileSetting(string environment, string name) => ParametersFileSetting($"parameters.{environment}.json", name);
+
+    /// <summary>A setting of a parameters file under .nuke read directly (not the value this run resolved); null when absent.</summary>
+    System.Text.Json.JsonElement? ParametersFileSetting(string file, string name)
     {
-        var profile = RootDirectory / ".nuke" / $"parameters.{environment}.json";
+        var profile = RootDirectory / ".nuke" / file;
         if (!profile.FileExists()) return null;
         using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(profile),
             new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true });

@@ -1,3 +1,4 @@
+using BuildEngine;
 using BuildEngine.CircleCi;
 using BuildEngine.Execution;
 using BuildEngine.Parameters;
@@ -11,6 +12,9 @@ namespace Pipeline;
 partial class Build
 {
     [Parameter("GitHub token (commit statuses, pull requests, issues for DriftCheck, administration for ProtectBranch)", EnvironmentVariable = "GITHUB_TOKEN"), Secret] readonly string? GitHubToken;
+    [Parameter("GitHub App id (or client id) the pipeline gets a one-hour token from, instead of GITHUB_TOKEN", EnvironmentVariable = "GITHUB_APP_ID"), GitHubAppId] readonly string? GitHubAppId;
+    [Parameter("The GitHub App's private key (PEM, or the PEM in base64)", EnvironmentVariable = "GITHUB_APP_PRIVATE_KEY"), Secret, MultiLine] readonly string? GitHubAppPrivateKey;
+    [Parameter("File holding the GitHub App's private key (PEM)", EnvironmentVariable = "GITHUB_APP_PRIVATE_KEY_FILE"), ExistingFile] readonly AbsolutePath? GitHubAppPrivateKeyFile;
     [Parameter("GitHub API base address (GitHub Enterprise: https://host/api/v3)", EnvironmentVariable = "GITHUB_API_URL"), Url] readonly string GitHubApiUrl = "https://api.github.com";
     [Parameter("GitHub repository as owner/name (default: CircleCI's project)", EnvironmentVariable = "GITHUB_REPOSITORY"), GitHubRepository] readonly string? GitHubRepository;
     [Parameter("Slack bot token (chat:write, channels:history)"), Secret] readonly string? SlackToken;
@@ -41,10 +45,15 @@ partial class Build
 
     readonly string _localRunId = Guid.NewGuid().ToString("N");
 
-    GitHubFeedback? GitHub => GitHubToken is { Length: > 0 } token && Repository is { } repository
-        ? new GitHubFeedback(GitHubFeedback.CreateClient(GitHubApiUrl, token), repository.Owner, repository.Name,
+    GitHubFeedback? _gitHub;
+
+    /// <summary>GitHub as a GitHub App when one is configured (a token per run), else with GITHUB_TOKEN; one client per run.</summary>
+    GitHubFeedback? GitHub => _gitHub ??= Repository is { } repository && (GitHubAppClient(repository) ?? GitHubTokenClient()) is { } client
+        ? new GitHubFeedback(client, repository.Owner, repository.Name,
             FeedbackResilience.Create(GitHubFeedback.Classify, m => Output.Warning($"GitHub: {m}"), TimeSpan.FromMilliseconds(FeedbackRetryBaseDelayMs)))
         : null;
+
+    Octokit.IGitHubClient? GitHubTokenClient() => GitHubToken is { Length: > 0 } token ? GitHubFeedback.CreateClient(GitHubApiUrl, token) : null;
 
     SlackClient? Slack => SlackToken is { Length: > 0 } || SlackWebhookUrl is { Length: > 0 }
         ? new SlackClient(new HttpClient { Timeout = TimeSpan.FromSeconds(15) }, SlackApiUrl, SlackToken is { Length: > 0 } ? SlackToken : null, SlackWebhookUrl,
@@ -63,10 +72,10 @@ partial class Build
         var slack = Slack;
         if (github is null && slack is null)
         {
-            Output.Info("Feedback is off: set GITHUB_TOKEN (on CircleCI) and SLACK_TOKEN + SLACK_CHANNEL or SLACK_WEBHOOK_URL to report to GitHub and Slack.");
+            Output.Info("Feedback is off: set GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY or GITHUB_TOKEN (on CircleCI) and SLACK_TOKEN + SLACK_CHANNEL or SLACK_WEBHOOK_URL to report to GitHub and Slack.");
             return [];
         }
-        if (github is null) Output.Info("GitHub feedback is off: no GITHUB_TOKEN, or no repository (CircleCI's or --git-hub-repository).");
+        if (github is null) Output.Info("GitHub feedback is off: no GitHub App (GITHUB_APP_ID) or GITHUB_TOKEN, or no repository (CircleCI's or --git-hub-repository).");
         if (slack is null) Output.Info("Slack feedback is off: no SLACK_TOKEN or SLACK_WEBHOOK_URL.");
         return [new PipelineFeedback(FeedbackRun, github, slack, SlackChannel, RunEarliestStartAsync, ProfileOf, Secrets.Apply, m => Output.Warning(m))
         {
@@ -115,7 +124,7 @@ partial class Build
     /// <summary>Main requires pull requests and exactly the checks the pull-request workflow produces.</summary>
     async Task ProtectMainBranchAsync(CancellationToken cancellationToken)
     {
-        var github = GitHub ?? throw new InvalidOperationException("ProtectBranch needs GITHUB_TOKEN and a repository (--git-hub-repository owner/name on a laptop).");
+        var github = GitHub ?? throw new InvalidOperationException("ProtectBranch needs a GitHub App (GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY) or GITHUB_TOKEN, and a repository (--git-hub-repository owner/name on a laptop).");
         var pullRequestWorkflow = CircleCiGenerator.Generate(Graph, CircleCi).Workflows.Single(w => w.Name == "pull-request");
         var contexts = pullRequestWorkflow.Jobs.Where(j => !j.IsApproval).Select(j => StatusContexts.For(j.Job, j.Profile)).ToList();
         var policy = new BranchProtectionPolicy(contexts, RequiredApprovals, Strict: true);

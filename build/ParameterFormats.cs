@@ -49,3 +49,6 @@ sealed class RoleArnAttribute() : PatternAttribute(@"^arn:aws(-[a-z]+)*:iam::[0-
 sealed class RoleSessionNameAttribute() : PatternAttribute(@"^[A-Za-z0-9_+=,.@-]{2,64}$", "2 to 64 of A-Z a-z 0-9 _ + = , . @ -");
 
 sealed class PipelineNumberAttribute() : PatternAttribute(@"^[0-9]{1,12}$", "a CircleCI pipeline number such as 1234");
+
+sealed class GitHubAppIdAttribute() : PatternAttribute(@"^(?:[0-9]{1,12}|Iv[0-9A-Za-z.]{4,40})$",
+    "a GitHub App id such as 123456, or its client id such as Iv23li0123456789abcd");

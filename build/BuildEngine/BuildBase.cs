@@ -45,6 +45,13 @@ public abstract class BuildBase
 
     public BuildGraph Graph => Context.Graph ?? throw new InvalidOperationException("The graph is not built yet.");
 
+    /// <summary>Where a parameter's value came from: the command line, the environment, a parameters file, or its default.</summary>
+    public Parameters.ParameterSource SourceOf(string parameter) => Context.ParameterSources.GetValueOrDefault(parameter, Parameters.ParameterSource.Default);
+
+    /// <summary>The targets this run executes, in order (skipped ones left out); known once the run is planned.</summary>
+    public IReadOnlyList<string> ScheduledTargets =>
+        Context.Plan?.Targets.Where(t => !t.IsSkipped).Select(t => t.Target.Name).ToList() ?? throw new InvalidOperationException("The run is not planned yet.");
+
     /// <summary>The CircleCI pipeline generated from this build's targets into .circleci/config.yml, if any.</summary>
     protected virtual CircleCiPipeline? CircleCi => null;
 
@@ -76,10 +83,6 @@ public abstract class BuildBase
         Output.Info($"Generated files are current: {string.Join(", ", GeneratedFileSet.Select(f => f.RelativePath))}.");
     }
 
-    /// <summary>
-    /// Whether a tool is installed. When it is not: on CI the check fails; locally it warns loudly and the
-    /// caller skips its check.
-    /// </summary>
     /// <summary>
     /// A check whose tool is missing: on CI a failure; locally the target is reported Skipped with the reason (not
     /// Succeeded: nothing was checked).
@@ -131,6 +134,8 @@ internal sealed class BuildContext(BuildHost host, BuildOutput output)
     public TargetSummaries Summaries { get; } = new();
     public ToolRunner Tools { get; } = new(output, host.Environment);
     public BuildGraph? Graph { get; set; }
+    public Planning.ExecutionPlan? Plan { get; set; }
+    public IReadOnlyDictionary<string, Parameters.ParameterSource> ParameterSources { get; set; } = new Dictionary<string, Parameters.ParameterSource>();
     private CiEnvironment? _ci;
     public CiEnvironment Ci => _ci ??= CiEnvironment.Detect(Host.Environment, Host.RootDirectory, Host.IsCi);
 }

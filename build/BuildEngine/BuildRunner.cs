@@ -41,11 +41,12 @@ public static class BuildRunner
                 return ExitCodes.Success;
             }
 
-            new ParameterResolver(graph, host.Environment, host.RootDirectory, host.CurrentDirectory).Apply(build, commandLine);
+            context.ParameterSources = new ParameterResolver(graph, host.Environment, host.RootDirectory, host.CurrentDirectory).Apply(build, commandLine);
             RegisterSecrets(build, graph, output.Masker);
             UpdateGeneratedFiles(build, graph, host, output);
 
             var plan = Planner.Plan(graph, commandLine.Targets, commandLine.Skip, commandLine.SkippedTargets);
+            context.Plan = plan;
             if (commandLine.ShowPlan)
             {
                 HelpWriter.WritePlan(output, plan);

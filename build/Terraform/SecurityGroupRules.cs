@@ -37,11 +37,7 @@ public sealed record SecurityGroupRule(string GroupId, string Direction, string 
                 continue;
             foreach (var entry in entries.EnumerateArray())
             {
-                var peers = Strings(entry, "cidr_blocks").Concat(Strings(entry, "ipv6_cidr_blocks")).Concat(Strings(entry, "prefix_list_ids"))
-                    .Concat(Strings(entry, "security_groups").Select(GroupIdOf));
-                if (entry.TryGetProperty("self", out var self) && self.ValueKind == JsonValueKind.True)
-                    peers = peers.Append(groupId);
-                foreach (var peer in peers)
+                foreach (var peer in Peers(entry, groupId, Strings(entry, "security_groups")))
                     yield return Create(groupId, direction, entry, "protocol", peer);
             }
         }
@@ -58,10 +54,8 @@ public sealed record SecurityGroupRule(string GroupId, string Direction, string 
         if (type == "aws_security_group_rule")
         {
             var direction = Text(rule, "type") ?? "ingress";
-            var peers = Strings(rule, "cidr_blocks").Concat(Strings(rule, "ipv6_cidr_blocks")).Concat(Strings(rule, "prefix_list_ids"));
-            if (Text(rule, "source_security_group_id") is { } source) peers = peers.Append(GroupIdOf(source));
-            if (rule.TryGetProperty("self", out var self) && self.ValueKind == JsonValueKind.True) peers = peers.Append(groupId);
-            foreach (var peer in peers)
+            var source = Text(rule, "source_security_group_id") is { } group ? [group] : Array.Empty<string>();
+            foreach (var peer in Peers(rule, groupId, source))
                 yield return Create(groupId, direction, rule, "protocol", peer);
             yield break;
         }
@@ -69,6 +63,13 @@ public sealed record SecurityGroupRule(string GroupId, string Direction, string 
             ?? (Text(rule, "referenced_security_group_id") is { } referenced ? GroupIdOf(referenced) : null);
         if (vpcPeer is not null)
             yield return Create(groupId, type.EndsWith("_egress_rule", StringComparison.Ordinal) ? "egress" : "ingress", rule, "ip_protocol", vpcPeer);
+    }
+
+    /// <summary>The peers an inline entry or a legacy rule names: CIDR blocks, prefix lists, other groups, itself.</summary>
+    private static IEnumerable<string> Peers(JsonElement value, string groupId, IEnumerable<string> groups)
+    {
+        var peers = Strings(value, "cidr_blocks").Concat(Strings(value, "ipv6_cidr_blocks")).Concat(Strings(value, "prefix_list_ids")).Concat(groups.Select(GroupIdOf));
+        return value.TryGetProperty("self", out var self) && self.ValueKind == JsonValueKind.True ? peers.Append(groupId) : peers;
     }
 
     private static SecurityGroupRule Create(string groupId, string direction, JsonElement value, string protocolName, string peer)

@@ -54,6 +54,32 @@ public sealed class CircleCiConfigTests
     }
 
     [Fact]
+    public async Task OIDC_is_the_default_and_choosing_keys_in_the_parameters_file_regenerates_the_header_with_keys()
+    {
+        Assert.Contains("#   AWS_ROLE_ARN: plain variable, set in context aws-plan (read-only) / aws-drift / aws-image / aws-deploy-<env>", Committed);
+        Assert.DoesNotContain("AWS_ACCESS_KEY_ID", Committed);
+        Assert.DoesNotContain("AWS_SECRET_ACCESS_KEY", Committed);
+        using var run = new PipelineRun(".circleci", ".nuke", Path.Combine("build", "Properties"));
+        var parameters = run.Root / ".nuke" / "parameters.json";
+        File.WriteAllText(parameters, File.ReadAllText(parameters).Replace("\"CircleCiAwsCredentials\": \"oidc\"", "\"CircleCiAwsCredentials\": \"keys\""));
+
+        var outcome = await run.RunAsync(["--plan"]);
+
+        Assert.True(outcome.ExitCode == 0, outcome.Output);
+        var regenerated = File.ReadAllText(run.Root / ".circleci" / "config.yml");
+        Assert.Contains("#   AWS_ACCESS_KEY_ID: secret for --aws-access-key-id, set in context aws-plan (read-only)", regenerated);
+        Assert.Contains("#   AWS_SECRET_ACCESS_KEY: secret for --aws-secret-access-key", regenerated);
+        Assert.DoesNotContain("AWS_ROLE_ARN", regenerated);
+        Assert.DoesNotContain("CIRCLE_OIDC_TOKEN_V2", regenerated);
+        AssertValidAgainstSchema(regenerated);
+
+        File.WriteAllText(parameters, File.ReadAllText(parameters).Replace("\"keys\"", "\"sso\""));
+        var refused = await run.RunAsync(["--plan"]);
+        Assert.Equal(ExitCodes.UsageError, refused.ExitCode);
+        Assert.Contains("oidc or keys", refused.Output);
+    }
+
+    [Fact]
     public void Each_job_may_be_silent_as_long_as_its_target_may_run()
     {
         using var document = JsonDocument.Parse(YamlJson.Convert(Committed)!.ToJsonString());
@@ -104,8 +130,9 @@ public sealed class CircleCiConfigTests
     public void Secrets_appear_as_documented_names_never_as_values()
     {
         Assert.Contains("SSH_PRIVATE_KEY: secret for --ssh-private-key", Committed);
-        Assert.Contains("AWS_SECRET_ACCESS_KEY", Committed);
+        Assert.Contains("GITHUB_APP_PRIVATE_KEY: secret for --git-hub-app-private-key", Committed);
         Assert.DoesNotContain("BEGIN OPENSSH", Committed);
+        Assert.DoesNotContain("PRIVATE KEY-----", Committed);
     }
 
     private static Dictionary<string, JsonElement> WorkflowJobs(JsonDocument document, string workflow) =>

@@ -133,7 +133,9 @@ public static class CircleCiGenerator
             .Concat(w.ProfileContexts.SelectMany(c => w.Profiles.Select(p => c.Replace("{profile}", p, StringComparison.Ordinal))))).Distinct().ToList();
         if (contexts.Count > 0)
             header.Add("Contexts to create in CircleCI: " + string.Join(", ", contexts) + ".");
-        foreach (var secret in graph.Parameters.Where(p => p.IsSecret))
+        foreach (var (variable, where) in pipeline.ContextVariables)
+            header.Add($"  {variable}: plain variable, {where}");
+        foreach (var secret in graph.Parameters.Where(p => p.IsSecret && !pipeline.UnstoredSecrets.Contains(p.Name)))
             header.Add($"  {secret.EnvironmentVariable}: secret for {secret.Option}, {Where(pipeline.SecretContexts.GetValueOrDefault(secret.Name, "(any)"))}");
         return header;
     }

@@ -97,5 +97,11 @@ public sealed record CircleCiPipeline
     /// <summary>Which context holds each secret's environment variable, for the header that documents them.</summary>
     public IReadOnlyDictionary<string, string> SecretContexts { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Secret parameters no context stores in this pipeline (another way of signing in replaces them): left out of the header.</summary>
+    public IReadOnlySet<string> UnstoredSecrets { get; init; } = new HashSet<string>();
+
+    /// <summary>Plain (not secret) variables the contexts must hold, listed in the header with where they go.</summary>
+    public IReadOnlyList<(string Variable, string Where)> ContextVariables { get; init; } = [];
+
     public string RegenerateCommand { get; init; } = "./build.sh";
 }

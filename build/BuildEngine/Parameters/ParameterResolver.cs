@@ -3,6 +3,9 @@ using BuildEngine.Definition;
 
 namespace BuildEngine.Parameters;
 
+/// <summary>Where a parameter's value came from.</summary>
+public enum ParameterSource { Default, ParametersFile, Environment, CommandLine }
+
 /// <summary>
 /// Sets every parameter from the highest source that has it: the command line, environment variables,
 /// the chosen profiles (later wins), .nuke/parameters.json, the initializer.
@@ -15,19 +18,24 @@ internal sealed class ParameterResolver(
 {
     private AbsolutePath ParametersDirectory => rootDirectory / ".nuke";
 
-    public void Apply(object build, CommandLine commandLine)
+    /// <summary>Sets the parameters and says where each value came from (parameter name to source).</summary>
+    public IReadOnlyDictionary<string, ParameterSource> Apply(object build, CommandLine commandLine)
     {
         var fromCommandLine = ReadCommandLine(commandLine);
         var fromFiles = ReadParameterFiles(commandLine.Profiles);
+        var sources = new Dictionary<string, ParameterSource>(StringComparer.Ordinal);
         foreach (var parameter in graph.Parameters)
         {
             var key = ParameterNames.Normalize(parameter.Name);
-            var raw = fromCommandLine.GetValueOrDefault(key)
-                      ?? ReadEnvironment(parameter)
-                      ?? fromFiles.GetValueOrDefault(key);
+            var (raw, source) = fromCommandLine.GetValueOrDefault(key) is { } option ? (option, ParameterSource.CommandLine)
+                : ReadEnvironment(parameter) is { } variable ? (variable, ParameterSource.Environment)
+                : fromFiles.GetValueOrDefault(key) is { } setting ? (setting, ParameterSource.ParametersFile)
+                : ((RawValue?)null, ParameterSource.Default);
+            sources[parameter.Name] = source;
             if (raw is not null)
                 ParameterReader.SetValue(build, parameter.Member, ValueConverter.Convert(parameter, raw));
         }
+        return sources;
     }
 
     /// <summary>The command line's options; <see cref="CommandLine.Parse"/> already refused unknown ones.</summary>

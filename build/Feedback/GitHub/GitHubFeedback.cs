@@ -16,12 +16,22 @@ public sealed class GitHubFeedback(IGitHubClient client, string owner, string re
     /// <summary>GitHub's limit for a status description.</summary>
     private const int DescriptionLimit = 140;
 
-    public static IGitHubClient CreateClient(string apiUrl, string token)
+    /// <summary>Octokit with a personal or fine-grained token.</summary>
+    public static IGitHubClient CreateClient(string apiUrl, string token) =>
+        new GitHubClient(CreateConnection(apiUrl, new Octokit.Internal.InMemoryCredentialStore(new Credentials(token))));
+
+    /// <summary>Octokit with a GitHub App's installation token, asked again once when GitHub refuses it.</summary>
+    public static IGitHubClient CreateClient(string apiUrl, GitHubAppInstallation installation) =>
+        new GitHubClient(CreateConnection(apiUrl, installation, inner => new InstallationTokenRenewal(inner, installation)));
+
+    internal static Connection CreateConnection(string apiUrl, ICredentialStore credentials, Func<HttpMessageHandler, HttpMessageHandler>? inner = null)
     {
-        var http = new Octokit.Internal.HttpClientAdapter(() => new GitHubJsonCheck(Octokit.Internal.HttpMessageHandlerFactory.CreateDefault()));
-        var connection = new Connection(new ProductHeaderValue("gitops-toolchain"), new Uri(apiUrl),
-            new Octokit.Internal.InMemoryCredentialStore(new Credentials(token)), http, new Octokit.Internal.SimpleJsonSerializer());
-        return new GitHubClient(connection);
+        var http = new Octokit.Internal.HttpClientAdapter(() =>
+        {
+            var handler = Octokit.Internal.HttpMessageHandlerFactory.CreateDefault();
+            return new GitHubJsonCheck(inner is null ? handler : inner(handler));
+        });
+        return new Connection(new ProductHeaderValue("gitops-toolchain"), new Uri(apiUrl), credentials, http, new Octokit.Internal.SimpleJsonSerializer());
     }
 
     public static TransientFeedbackException? Classify(Exception exception) => exception switch

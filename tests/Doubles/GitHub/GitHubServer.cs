@@ -41,7 +41,9 @@ public sealed partial class GitHubServer : IDisposable
         var path = request.Path.Split('?')[0];
         if (path.StartsWith("/api/v3", StringComparison.Ordinal)) path = path[7..];
         var call = $"{request.Method} {path}";
-        if (!request.Headers.TryGetValue("Authorization", out var auth) || !auth.EndsWith(Token, StringComparison.Ordinal))
+        if (HandleApp(call, request) is { } app)
+            return app;
+        if (!request.Headers.TryGetValue("Authorization", out var auth) || !Authorized(auth))
             return Error(401, "Bad credentials");
         if (_faults.TryPeek(out var fault) && call.StartsWith(fault.Prefix, StringComparison.Ordinal) && _faults.TryDequeue(out _))
             return new ServerResponse(fault.Status, fault.Status == 502 ? "<html>Bad Gateway</html>" : Message("fault"), fault.Status == 502 ? "text/html" : "application/json",

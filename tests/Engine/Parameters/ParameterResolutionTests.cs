@@ -20,6 +20,9 @@ public sealed class ParameterResolutionTests
 
         public Target Show => _ => _.Executes(() => Output.Info(
             $"value:{AwsRegion}|{Count}|{Force}|{Flavour}|{string.Join('+', Tags)}|{OutputFile}|{Mode}"));
+
+        public Target Sources => _ => _.Executes(() => Output.Info(
+            $"value:{SourceOf(nameof(AwsRegion))}|{SourceOf(nameof(Count))}|{SourceOf(nameof(Force))}|{SourceOf(nameof(Mode))}"));
     }
 
     private static async Task<string> Value(TempRoot root, string[] args, Dictionary<string, string>? environment = null)
@@ -71,6 +74,17 @@ public sealed class ParameterResolutionTests
         Assert.EndsWith("|from-a", await Value(root, ["--profile", "a", "b"]));
         Assert.StartsWith("from-env|", await Value(root, ["--profile", "a"], new() { ["AWS_REGION"] = "from-env" }));
         Assert.StartsWith("from-cli|", await Value(root, ["--profile", "a", "--aws-region", "from-cli"], new() { ["AWS_REGION"] = "from-env" }));
+    }
+
+    [Fact]
+    public async Task A_build_can_tell_where_each_value_came_from()
+    {
+        using var root = new TempRoot();
+        root.Write(".nuke/parameters.json", """{ "Count": 4 }""");
+
+        var outcome = await TestRun.RunAsync<Parameterized>(root, x => x.Sources, ["--aws-region", "eu-west-1"], new() { ["FORCE"] = "true" });
+
+        Assert.Contains("value:CommandLine|ParametersFile|Environment|Default", outcome.Output);
     }
 
     [Fact]
