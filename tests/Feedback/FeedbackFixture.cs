@@ -32,6 +32,18 @@ public sealed class FeedbackFixture : IDisposable
         ["FEEDBACK_RETRY_BASE_DELAY_MS"] = "10",
     };
 
+    /// <summary>Terraform as the double replaying a real plan, and static AWS keys: targets that plan without AWS.</summary>
+    public static Dictionary<string, string> WithTerraformDouble(Dictionary<string, string> environment, string terraformLog)
+    {
+        environment["TERRAFORM_EXECUTABLE"] = Path.Combine(PipelineRun.DoublesDirectory, "Terraform", "terraform-double.sh");
+        environment["TERRAFORM_DOUBLE_LOG"] = terraformLog;
+        environment["TERRAFORM_DOUBLE_PLAN_JSON"] = Path.Combine(PipelineRun.SharedDirectory, "fixtures", "terraform-plan", "snyk_plan.json");
+        environment["AWS_REGION"] = "eu-west-1";
+        environment["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE";
+        environment["AWS_SECRET_ACCESS_KEY"] = "wJalrXUtnFEMI-example-secret";
+        return environment;
+    }
+
     public void Dispose()
     {
         GitHub.Dispose();

@@ -21,13 +21,7 @@ public sealed class FeedbackTests : IDisposable
     private Dictionary<string, string> Environment(string commit = "c0ffee1")
     {
         var environment = _services.Environment(commit);
-        environment["TERRAFORM_EXECUTABLE"] = Path.Combine(PipelineRun.DoublesDirectory, "Terraform", "terraform-double.sh");
-        environment["TERRAFORM_DOUBLE_LOG"] = _terraformLog;
-        environment["TERRAFORM_DOUBLE_PLAN_JSON"] = Path.Combine(PipelineRun.SharedDirectory, "fixtures", "terraform-plan", "snyk_plan.json");
-        environment["AWS_REGION"] = "eu-west-1";
-        environment["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE";
-        environment["AWS_SECRET_ACCESS_KEY"] = "wJalrXUtnFEMI-example-secret";
-        return environment;
+        return FeedbackFixture.WithTerraformDouble(environment, _terraformLog);
     }
 
     private async Task<RunOutcome> PlanAsync(string commit = "c0ffee1")

@@ -47,13 +47,7 @@ public sealed class GitHubAppTests : IDisposable
         {
             environment["GITHUB_APP_PRIVATE_KEY"] = _key.ExportRSAPrivateKeyPem();
         }
-        environment["TERRAFORM_EXECUTABLE"] = Path.Combine(PipelineRun.DoublesDirectory, "Terraform", "terraform-double.sh");
-        environment["TERRAFORM_DOUBLE_LOG"] = _terraformLog;
-        environment["TERRAFORM_DOUBLE_PLAN_JSON"] = Path.Combine(PipelineRun.SharedDirectory, "fixtures", "terraform-plan", "snyk_plan.json");
-        environment["AWS_REGION"] = "eu-west-1";
-        environment["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE";
-        environment["AWS_SECRET_ACCESS_KEY"] = "wJalrXUtnFEMI-example-secret";
-        return environment;
+        return FeedbackFixture.WithTerraformDouble(environment, _terraformLog);
     }
 
     private static JsonObject Part(string jwt, int index) => JsonNode.Parse(Base64Url.DecodeFromChars(jwt.Split('.')[index]))!.AsObject();
