@@ -10,6 +10,7 @@ partial class Build
     const string DeployGroup = "<< pipeline.project.slug >>/deploy-{profile}";
     const string RollbackParameter = "rollback-environment";
     const string DestroyParameter = "destroy-environment";
+    const string UnlockParameter = "unlock-environment";
     const string PluginCache = "/root/.terraform.d/plugin-cache";
     const string InstallAnsible = "apt-get update -qq && apt-get install -y -qq --no-install-recommends ansible-core openssh-client";
 
@@ -38,6 +39,7 @@ partial class Build
         ProfileScoped = new HashSet<string>
         {
             nameof(TerraformPlan), nameof(PolicyCheck), nameof(TerraformApply), nameof(AnsibleConfigure), nameof(SmokeTest), nameof(DriftCheck), nameof(Rollback), nameof(TerraformDestroy),
+            nameof(StateLock), nameof(ForceUnlock),
         },
         Jobs = new Dictionary<string, CircleCiJobSettings>
         {
@@ -52,11 +54,26 @@ partial class Build
             [nameof(SmokeTest)] = new() { SerialGroup = DeployGroup },
             [nameof(DriftCheck)] = new() { Setup = [InstallTools_] },
             [nameof(TerraformDestroy)] = new() { Setup = [InstallTools_], Arguments = ["--confirm-destroy", $"<< pipeline.parameters.{DestroyParameter} >>"], SerialGroup = DeployGroup },
+            // In the pipeline StateLock is the notice after a failed or cancelled apply: it tells people when a lock is left.
+            [nameof(StateLock)] = new() { Arguments = ["--state-lock-notify"] },
+            // Free text from whoever triggered the pipeline: passed as variables, never through a shell.
+            [nameof(ForceUnlock)] = new()
+            {
+                Setup = [InstallTools_],
+                Environment = new Dictionary<string, string>
+                {
+                    ["LOCK_ID"] = "<< pipeline.parameters.unlock-lock-id >>",
+                    ["FORCE_UNLOCK_REASON"] = "<< pipeline.parameters.unlock-reason >>",
+                },
+            },
         },
         Parameters =
         [
             new(RollbackParameter, "Environment to roll back to its previous verified image (dev, staging, prod); runs the rollback workflow"),
             new(DestroyParameter, "Environment to tear down (dev, staging, prod); runs the teardown workflow, with an approval"),
+            new(UnlockParameter, "Environment whose state lock to release (dev, staging, prod); runs the unlock workflow, with an approval"),
+            new("unlock-lock-id", "The ID of the lock to release, as StateLock shows it"),
+            new("unlock-reason", "Why the lock is released; needed while the lock is younger than the longest locking target's limit"),
         ],
         Workflows =
         [
@@ -81,7 +98,8 @@ partial class Build
                 Contexts = ["gitops-feedback"],
                 SharedContexts = ["aws-image"],
                 ProfileContexts = ["aws-deploy-{profile}"],
-                WhenParameters = [(RollbackParameter, ""), (DestroyParameter, "")],
+                OnFailure = [(nameof(TerraformApply), nameof(StateLock))],
+                WhenParameters = [(RollbackParameter, ""), (DestroyParameter, ""), (UnlockParameter, "")],
             },
             .. Environments.Select(environment => new CircleCiWorkflow($"rollback-{environment}")
             {
@@ -92,6 +110,7 @@ partial class Build
                 ApprovalBefore = [nameof(TerraformApply)],
                 Contexts = ["gitops-feedback"],
                 ProfileContexts = ["aws-deploy-{profile}"],
+                OnFailure = [(nameof(TerraformApply), nameof(StateLock))],
                 WhenParameters = [(RollbackParameter, environment)],
             }),
             .. Environments.Select(environment => new CircleCiWorkflow($"teardown-{environment}")
@@ -103,7 +122,18 @@ partial class Build
                 ApprovalBefore = [nameof(TerraformApply)],
                 Contexts = ["gitops-feedback"],
                 ProfileContexts = ["aws-deploy-{profile}"],
+                OnFailure = [(nameof(TerraformDestroy), nameof(StateLock)), (nameof(TerraformApply), nameof(StateLock))],
                 WhenParameters = [(DestroyParameter, environment)],
+            }),
+            .. Environments.Select(environment => new CircleCiWorkflow($"unlock-{environment}")
+            {
+                Targets = [nameof(ForceUnlock)],
+                Profiles = [environment],
+                BranchesOnly = [MainBranch],
+                ApprovalBefore = [nameof(ForceUnlock)],
+                Contexts = ["gitops-feedback"],
+                ProfileContexts = ["aws-deploy-{profile}"],
+                WhenParameters = [(UnlockParameter, environment)],
             }),
             new("nightly-drift")
             {

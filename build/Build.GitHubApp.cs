@@ -40,7 +40,7 @@ partial class Build
 
     /// <summary>
     /// Only what the run's targets do: every target sets a commit status; plans comment on the pull request;
-    /// DriftCheck keeps an issue; ProtectBranch changes the branch's protection.
+    /// DriftCheck keeps an issue; ProtectBranch changes the branch's protection; the lock targets comment on the commit.
     /// </summary>
     IReadOnlyDictionary<string, string> GitHubAppPermissions(IEnumerable<string> targets)
     {
@@ -50,6 +50,7 @@ partial class Build
             if (target is nameof(TerraformPlan) or nameof(TerraformDestroy) or nameof(PolicyCheck)) permissions["pull_requests"] = "write";
             if (target is nameof(DriftCheck)) permissions["issues"] = "write";
             if (target is nameof(ProtectBranch)) permissions["administration"] = "write";
+            if (target is nameof(ForceUnlock) or nameof(StateLock)) permissions["contents"] = "write"; // a comment on the commit
         }
         return permissions;
     }

@@ -20,10 +20,25 @@ partial class Build
 
     async Task CheckPoliciesAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await CheckPlanAgainstPoliciesAsync(cancellationToken);
+        }
+        finally
+        {
+            if (PlanJson is null) RemovePlanFilesOnCi();
+        }
+    }
+
+    async Task CheckPlanAgainstPoliciesAsync(CancellationToken cancellationToken)
+    {
         var pipelinePlan = PlanJson is null;
-        var planJson = PlanJson ?? PlanDirectory / "plan.json";
+        var planJson = PlanJson ?? PlanJsonFile;
         if (!pipelinePlan && !PlanJson!.FileExists())
             throw new FileNotFoundException($"Plan file {PlanJson} (--plan-json) does not exist; expected the output of 'terraform show -json <planfile>'.");
+        var meta = pipelinePlan && PlanMetadataFile.FileExists() ? PlanMetadata.Load(PlanMetadataFile) : null;
+        if (meta is not null && meta.Environment == DeployEnvironment)
+            await FetchPlanAsync(meta, binary: false, cancellationToken);
         if (!AbsolutePath.Create(planJson).FileExists())
             throw new FileNotFoundException($"No plan to check for environment '{DeployEnvironment}': {planJson} does not exist; run TerraformPlan (or TerraformDestroy) first, or pass --plan-json <file>.");
         if (pipelinePlan)
@@ -31,7 +46,7 @@ partial class Build
         var rules = PolicyRules.All;
         var waivers = PolicyWaivers.Load(RootDirectory / PolicyWaivers.FileName, PolicyEvaluation.WaivableRuleIds(rules));
         var context = new PolicyContext(DeployEnvironment, EnvironmentAllowedInstanceTypes());
-        var planSha256 = pipelinePlan && PlanFile.FileExists() ? PlanMetadata.Sha256Of(PlanFile) : null;
+        var planSha256 = !pipelinePlan ? null : PlanFile.FileExists() ? PlanMetadata.Sha256Of(PlanFile) : meta?.PlanSha256;
         var report = new PolicyEvaluation(rules, context, waivers, DateOnly.FromDateTime(DateTime.UtcNow)).Evaluate(planJson, planSha256);
 
         foreach (var line in PolicyReportFormats.ToLines(report))

@@ -121,19 +121,22 @@ partial class Build
         if (IsPullRequestBuild)
             Output.Info("Speculative plan (pull request): the state lock is not taken; this plan is never applied.");
         var run = await Terraform.PlanAsync(PlanFile, TerraformVariables(imageId), speculative: IsPullRequestBuild, cancellationToken, destroy);
-        await Terraform.ShowJsonAsync(PlanFile, PlanDirectory / "plan.json", cancellationToken);
-        RegisterPlanSecrets(PlanDirectory / "plan.json", run);
+        await Terraform.ShowJsonAsync(PlanFile, PlanJsonFile, cancellationToken);
+        RegisterPlanSecrets(PlanJsonFile, run);
         AtomicFile.WriteAllText(PlanDirectory / "plan.txt", Secrets.Apply(run.ReviewText()));
         var hasChanges = run.HasChanges;
 
-        var summary = PlanReader.Read(PlanDirectory / "plan.json");
+        var summary = PlanReader.Read(PlanJsonFile);
         PlanSummaryFormats.Save(summary, PlanDirectory / "summary.json");
         PlanSummaryFormats.Save(summary, PlanDirectory / "summary.md");
         foreach (var line in PlanSummaryFormats.ToText(summary).TrimEnd().Split('\n'))
             Output.Info(line);
-        new PlanMetadata(PlanMetadata.Sha256Of(PlanFile), Ci.Commit ?? "unknown", DeployEnvironment, hasChanges && summary.HasChanges,
-            [.. summary[PlanAction.Delete], .. summary[PlanAction.Replace]], summary.OneLine, version.ToString(3), DateTimeOffset.UtcNow, imageId, destroy)
-            .Save(PlanMetadataFile);
+        var meta = new PlanMetadata(PlanMetadata.Sha256Of(PlanFile), Ci.Commit ?? "unknown", DeployEnvironment, hasChanges && summary.HasChanges,
+            [.. summary[PlanAction.Delete], .. summary[PlanAction.Replace]], summary.OneLine, version.ToString(3), DateTimeOffset.UtcNow, imageId, destroy,
+            PlanMetadata.Sha256Of(PlanJsonFile));
+        await StorePlanAsync(meta, cancellationToken);
+        meta.Save(PlanMetadataFile);
+        RemovePlanFilesOnCi();
         Summaries.Set(destroy ? nameof(TerraformDestroy) : nameof(TerraformPlan), summary.OneLine);
         await PublishPlanCommentAsync(PlanSummaryFormats.ToMarkdown(summary), await File.ReadAllTextAsync(PlanDirectory / "plan.txt", cancellationToken),
             PolicyPending(DeployEnvironment), cancellationToken);
@@ -150,40 +153,49 @@ partial class Build
 
     async Task ApplyReviewedPlanAsync(CancellationToken cancellationToken)
     {
-        var meta = ReviewedPlan();
-        AwsSettings.ResolveCredentials();
-        if ((PlanDirectory / "plan.json").FileExists())
-            RegisterPlanSecrets(PlanDirectory / "plan.json");
-        await CheckTerraformVersionAsync(cancellationToken);
-        await InitForEnvironmentAsync(cancellationToken);
-        if (!meta.HasChanges)
+        try
         {
+            var meta = await ReviewedPlanAsync(cancellationToken);
+            if (PlanJsonFile.FileExists())
+                RegisterPlanSecrets(PlanJsonFile);
+            await CheckTerraformVersionAsync(cancellationToken);
+            await InitForEnvironmentAsync(cancellationToken);
+            if (!meta.HasChanges)
+            {
+                await SaveOutputsAsync(cancellationToken);
+                throw new BuildEngine.Execution.TargetSkippedException("the reviewed plan has no changes; outputs refreshed");
+            }
+            await Terraform.ApplyAsync(PlanFile, cancellationToken);
             await SaveOutputsAsync(cancellationToken);
-            throw new BuildEngine.Execution.TargetSkippedException("the reviewed plan has no changes; outputs refreshed");
+            if (meta.Destroy)
+                await ForgetVerifiedImageAsync(cancellationToken);
+            Summaries.Set(nameof(TerraformApply), $"applied: {meta.Summary}");
         }
-        await Terraform.ApplyAsync(PlanFile, cancellationToken);
-        await SaveOutputsAsync(cancellationToken);
-        if (meta.Destroy)
-            await ForgetVerifiedImageAsync(cancellationToken);
-        Summaries.Set(nameof(TerraformApply), $"applied: {meta.Summary}");
+        finally
+        {
+            RemovePlanFilesOnCi(); // this job's workspace carries outputs.json, never the plan
+        }
     }
 
-    /// <summary>Everything that must hold before a reviewed plan may touch infrastructure.</summary>
-    PlanMetadata ReviewedPlan()
+    /// <summary>Everything that must hold before a reviewed plan may touch infrastructure; the plan fetched from the store when there is one.</summary>
+    async Task<PlanMetadata> ReviewedPlanAsync(CancellationToken cancellationToken)
     {
         if (Ci.Branch != MainBranch && !ForceApply)
             throw new InvalidOperationException($"TerraformApply refused: branch '{Ci.Branch ?? "unknown"}' is not {MainBranch}; applies happen from {MainBranch} (--force-apply overrides).");
         var meta = PlanMetadata.Load(PlanMetadataFile);
+        if (meta.Commit != Ci.Commit)
+            throw new InvalidOperationException($"TerraformApply refused: the plan was made for commit {meta.Commit}, this is {Ci.Commit ?? "unknown"}; re-run TerraformPlan for this commit.");
+        if (meta.Environment != DeployEnvironment)
+            throw new InvalidOperationException($"TerraformApply refused: the plan was made for environment {meta.Environment}, not {DeployEnvironment}.");
+        RefuseAnOldPlan(meta);
+        AwsSettings.ResolveCredentials();
+        await FetchPlanAsync(meta, binary: true, cancellationToken);
         if (!PlanFile.FileExists())
             throw new FileNotFoundException($"Saved plan {PlanFile} does not exist; run TerraformPlan first (or attach its workspace).");
         var actual = PlanMetadata.Sha256Of(PlanFile);
         if (actual != meta.PlanSha256)
             throw new InvalidOperationException($"TerraformApply refused: {PlanFile.Name} has SHA-256 {actual[..12]}…, the reviewed plan had {meta.PlanSha256[..12]}…; re-run TerraformPlan.");
         RefuseAPlanThatFailedPolicy(actual);
-        if (meta.Commit != Ci.Commit)
-            throw new InvalidOperationException($"TerraformApply refused: the plan was made for commit {meta.Commit}, this is {Ci.Commit ?? "unknown"}; re-run TerraformPlan for this commit.");
-        if (meta.Environment != DeployEnvironment)
-            throw new InvalidOperationException($"TerraformApply refused: the plan was made for environment {meta.Environment}, not {DeployEnvironment}.");
         if (meta.Destroys.Count > 0 && !AllowDestroy)
             throw new InvalidOperationException($"TerraformApply refused: the plan deletes or replaces {string.Join(", ", meta.Destroys)}; pass --allow-destroy after reviewing it.");
         return meta;

@@ -99,6 +99,15 @@ partial class Build : BuildBase
         .MaxDuration(TimeSpan.FromMinutes(30))
         .Executes(CheckDriftAsync);
 
+    Target StateLock => _ => _
+        .Description("Show the environment's state lock from the backend (ID, operation, who, age), or that there is none; read only")
+        .Executes(ShowStateLockAsync);
+
+    Target ForceUnlock => _ => _
+        .Description("Release the state lock --lock-id: only the current lock, only when older than the longest locking target (or with --force-unlock-reason); announced")
+        .Requires(() => LockId)
+        .Executes(ReleaseStateLockAsync);
+
     Target SummarizePlan => _ => _
         .Description("Summarize any plan JSON: ./build.sh SummarizePlan --plan-json <file> [--summary-out <file.json|.md|.txt>]")
         .Requires(() => PlanJson)

@@ -52,3 +52,14 @@ sealed class PipelineNumberAttribute() : PatternAttribute(@"^[0-9]{1,12}$", "a C
 
 sealed class GitHubAppIdAttribute() : PatternAttribute(@"^(?:[0-9]{1,12}|Iv[0-9A-Za-z.]{4,40})$",
     "a GitHub App id such as 123456, or its client id such as Iv23li0123456789abcd");
+
+sealed class S3BucketAttribute() : PatternAttribute(@"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "an S3 bucket name: 3 to 63 lower-case letters, digits, '.' or '-'");
+
+sealed class KmsKeyAttribute() : PatternAttribute(
+    @"^(?:(?:arn:aws(?:-[a-z]+)*:kms:[a-z0-9-]+:[0-9]{12}:)?(?:key/)?(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|(?:arn:aws(?:-[a-z]+)*:kms:[a-z0-9-]+:[0-9]{12}:)?alias/[A-Za-z0-9/_-]{1,250})$",
+    "a KMS key id, key ARN or alias (alias/plans)");
+
+sealed class LockIdAttribute() : PatternAttribute(@"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+    "a Terraform lock ID as StateLock shows it (a UUID such as 4f0e3c1a-…)");
+
+sealed class ReasonAttribute() : PatternAttribute(@"^\S.{2,499}$", "a reason of 3 to 500 characters on one line");

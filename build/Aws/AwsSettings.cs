@@ -84,6 +84,13 @@ public sealed record AwsSettings
     public IAmazonSimpleSystemsManagement CreateSsmClient() =>
         new AmazonSimpleSystemsManagementClient(ResolveCredentials(), Configure(new AmazonSimpleSystemsManagementConfig()));
 
+    /// <summary>S3 with path-style addresses behind an endpoint override: a local server has no bucket host names.</summary>
+    public Amazon.S3.IAmazonS3 CreateS3Client() =>
+        new Amazon.S3.AmazonS3Client(ResolveCredentials(), Configure(new Amazon.S3.AmazonS3Config { ForcePathStyle = !string.IsNullOrWhiteSpace(EndpointUrl) }));
+
+    public Amazon.DynamoDBv2.IAmazonDynamoDB CreateDynamoDbClient() =>
+        new Amazon.DynamoDBv2.AmazonDynamoDBClient(ResolveCredentials(), Configure(new Amazon.DynamoDBv2.AmazonDynamoDBConfig()));
+
     public Amazon.SecurityToken.AmazonSecurityTokenServiceConfig StsConfig() => Configure(new Amazon.SecurityToken.AmazonSecurityTokenServiceConfig());
 
     /// <summary>The SDK's own retries are off: every retry goes through the one Polly pipeline.</summary>

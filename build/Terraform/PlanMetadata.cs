@@ -7,7 +7,8 @@ namespace Pipeline.Terraform;
 /// <summary>
 /// <c>plan.meta.json</c>: the plan's SHA-256, the commit and environment it was made for, what it would destroy,
 /// the AMI it deploys (null: the environment's verified image) and whether it tears the environment down.
-/// TerraformApply checks all of it before it touches anything.
+/// TerraformApply checks all of it before it touches anything. With a plan store, it is all a workspace carries of
+/// the plan: the plan and its JSON are fetched from the store by these hashes.
 /// </summary>
 public sealed record PlanMetadata(
     string PlanSha256,
@@ -19,7 +20,8 @@ public sealed record PlanMetadata(
     string TerraformVersion,
     DateTimeOffset CreatedAt,
     string? ImageId = null,
-    bool Destroy = false)
+    bool Destroy = false,
+    string? PlanJsonSha256 = null)
 {
     private static readonly JsonSerializerOptions Options = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 

@@ -72,6 +72,10 @@ public sealed class TerraformCli(ToolRunner tools, string executable, string wor
         Check(await RunAsync(["init", "-input=false", "-no-color", "-lockfile=readonly", .. backend], cancellationToken), "init");
     }
 
+    /// <summary><c>force-unlock -force &lt;id&gt;</c>: releases the state's lock without asking; the caller decided.</summary>
+    public async Task ForceUnlockAsync(string lockId, CancellationToken cancellationToken) =>
+        Check(await RunAsync(["force-unlock", "-force", lockId], cancellationToken), "force-unlock");
+
     public async Task ValidateAsync(CancellationToken cancellationToken) =>
         Check(await RunAsync(["validate", "-no-color"], cancellationToken), "validate");
 

@@ -181,7 +181,7 @@ public sealed class CircleCiConfigTests
         var root = document.RootElement;
         Assert.Equal("", root.GetProperty("parameters").GetProperty("rollback-environment").GetProperty("default").GetString());
         Assert.Equal("", root.GetProperty("parameters").GetProperty("destroy-environment").GetProperty("default").GetString());
-        Assert.Equal(2, root.GetProperty("workflows").GetProperty("deploy").GetProperty("when").GetProperty("and").GetArrayLength());
+        Assert.Equal(3, root.GetProperty("workflows").GetProperty("deploy").GetProperty("when").GetProperty("and").GetArrayLength());
 
         foreach (var environment in new[] { "dev", "staging", "prod" })
         {
@@ -201,6 +201,37 @@ public sealed class CircleCiConfigTests
             Assert.DoesNotContain($"DriftCheck-{environment}", teardown.Keys); // after a teardown, everything "drifted"
         }
         Assert.Contains("./build.sh TerraformDestroy --skip --profile << parameters.profile >> --confirm-destroy << pipeline.parameters.destroy-environment >>", Committed);
+    }
+
+    [Fact]
+    public void A_lock_left_by_a_failed_apply_is_noticed_and_released_through_an_approved_unlock_workflow()
+    {
+        using var document = JsonDocument.Parse(YamlJson.Convert(Committed)!.ToJsonString());
+        var root = document.RootElement;
+        foreach (var name in new[] { "unlock-environment", "unlock-lock-id", "unlock-reason" })
+            Assert.Equal("", root.GetProperty("parameters").GetProperty(name).GetProperty("default").GetString());
+        var forceUnlock = root.GetProperty("jobs").GetProperty("ForceUnlock");
+        Assert.Equal("<< pipeline.parameters.unlock-lock-id >>", forceUnlock.GetProperty("environment").GetProperty("LOCK_ID").GetString());
+        Assert.Equal("<< pipeline.parameters.unlock-reason >>", forceUnlock.GetProperty("environment").GetProperty("FORCE_UNLOCK_REASON").GetString());
+        Assert.DoesNotContain("pipeline.parameters.unlock-reason >> ", Committed); // never spliced into a command line
+        Assert.Contains("./build.sh StateLock --skip --profile << parameters.profile >> --state-lock-notify", Committed);
+
+        foreach (var environment in new[] { "dev", "staging", "prod" })
+        {
+            var unlock = WorkflowJobs(document, $"unlock-{environment}");
+            Assert.Equal(environment, root.GetProperty("workflows").GetProperty($"unlock-{environment}").GetProperty("when").GetProperty("equal")[0].GetString());
+            Assert.Equal([$"approve-ForceUnlock-{environment}"], Requires(unlock[$"ForceUnlock-{environment}"]));
+            Assert.Contains($"aws-deploy-{environment}", unlock[$"ForceUnlock-{environment}"].GetProperty("context").EnumerateArray().Select(c => c.GetString()));
+
+            foreach (var (workflow, watched) in new[] { ("deploy", "TerraformApply"), ($"rollback-{environment}", "TerraformApply"), ($"teardown-{environment}", "TerraformApply"), ($"teardown-{environment}", "TerraformDestroy") })
+            {
+                var notice = WorkflowJobs(document, workflow)[$"StateLock-after-{watched}-{environment}"];
+                var requirement = Assert.Single(notice.GetProperty("requires").EnumerateArray()).EnumerateObject().Single();
+                Assert.Equal($"{watched}-{environment}", requirement.Name);
+                Assert.Equal(["failed", "canceled"], requirement.Value.EnumerateArray().Select(s => s.GetString()));
+                Assert.Equal(environment, notice.GetProperty("profile").GetString());
+            }
+        }
     }
 
     [Fact]

@@ -31,10 +31,10 @@ public static class WorkflowRunner
         var outcomes = new List<WorkflowJobOutcome>();
         while (outcomes.Count < entries.Count)
         {
-            var next = entries.Where(e => !status.ContainsKey(Name(e))).FirstOrDefault(e => Requires(e.Body).All(status.ContainsKey));
+            var next = entries.Where(e => !status.ContainsKey(Name(e))).FirstOrDefault(e => Requires(e.Body).All(r => status.ContainsKey(r.Job)));
             var (job, body) = next;
             var name = Name(next);
-            if (Requires(body).Any(r => status[r] != "succeeded"))
+            if (Requires(body).Any(r => !r.Statuses.Contains(status[r.Job])))
             {
                 status[name] = "not run";
                 outcomes.Add(new WorkflowJobOutcome(name, "not run", null));
@@ -48,7 +48,7 @@ public static class WorkflowRunner
             }
             var command = Command(config, job, body, pipelineParameters);
             var definition = config["jobs"]![job]!.AsObject();
-            var environment = definition["environment"]?.AsObject().ToDictionary(e => e.Key, e => PipelineValues(e.Value!.ToString())) ?? [];
+            var environment = definition["environment"]?.AsObject().ToDictionary(e => e.Key, e => PipelineValues(e.Value!.ToString(), pipelineParameters)) ?? [];
             var succeeded = await runJob(new SimulatedJob(name, command, environment, Preparation(definition, job)));
             status[name] = succeeded ? "succeeded" : "failed";
             outcomes.Add(new WorkflowJobOutcome(name, status[name], command));
@@ -58,11 +58,23 @@ public static class WorkflowRunner
 
     private static string Name((string Job, JsonObject Body) entry) => (string?)entry.Body["name"] ?? entry.Job;
 
-    /// <summary>The pipeline values CircleCI fills in; this simulated pipeline is number 42.</summary>
-    private static string PipelineValues(string text) => text.Replace("<< pipeline.number >>", "42", StringComparison.Ordinal);
+    /// <summary>The pipeline values CircleCI fills in (parameters not given are empty); this simulated pipeline is number 42.</summary>
+    private static string PipelineValues(string text, IReadOnlyDictionary<string, string> pipelineParameters)
+    {
+        text = text.Replace("<< pipeline.number >>", "42", StringComparison.Ordinal);
+        foreach (var (name, value) in pipelineParameters)
+            text = text.Replace($"<< pipeline.parameters.{name} >>", value, StringComparison.Ordinal);
+        return System.Text.RegularExpressions.Regex.Replace(text, @"<< pipeline\.parameters\.[a-z-]+ >>", "");
+    }
 
-    private static IEnumerable<string> Requires(JsonObject body) =>
-        body["requires"]?.AsArray().Select(r => (string)r!) ?? [];
+    /// <summary>
+    /// What a job waits for: a job name (it must succeed), or <c>{job: [failed, canceled]}</c> (it must end in one of
+    /// those; a simulated job is never cancelled).
+    /// </summary>
+    private static IEnumerable<(string Job, IReadOnlySet<string> Statuses)> Requires(JsonObject body) =>
+        body["requires"]?.AsArray().Select(r => r is JsonObject map
+            ? (map.Single().Key, (IReadOnlySet<string>)map.Single().Value!.AsArray().Select(s => (string)s!).ToHashSet())
+            : ((string)r!, (IReadOnlySet<string>)new HashSet<string> { "succeeded" })) ?? [];
 
     private static IReadOnlyList<string> Preparation(JsonObject definition, string job) =>
         [.. definition["steps"]!.AsArray().OfType<JsonObject>()

@@ -41,6 +41,7 @@ public sealed class FeedbackFixture : IDisposable
         environment["AWS_REGION"] = "eu-west-1";
         environment["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE";
         environment["AWS_SECRET_ACCESS_KEY"] = "wJalrXUtnFEMI-example-secret";
+        environment["KEEP_PLANS_LOCAL"] = "true"; // no S3 here: the plan store has tests of its own on moto
         return environment;
     }
 

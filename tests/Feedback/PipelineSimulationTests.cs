@@ -43,6 +43,7 @@ public sealed class PipelineSimulationTests(SimulatedRepository repository) : IC
         environment["DOTNET_ROOT"] = System.Environment.GetEnvironmentVariable("DOTNET_ROOT") ?? "";
         environment["TERRAFORM_EXECUTABLE"] = Path.Combine(PipelineRun.DoublesDirectory, "Terraform", "terraform-double.sh");
         environment["TERRAFORM_DOUBLE_LOG"] = Path.Combine(_scratch, "terraform.log");
+        environment["KEEP_PLANS_LOCAL"] = "true"; // our AWS double has no S3; the plan store's tests run on moto
         environment["TERRAFORM_DOUBLE_PLAN_JSON"] = Path.Combine(PipelineRun.SharedDirectory, "fixtures", "terraform-plan", "infracost_terraform_v0.14_plan.json");
         environment["PACKER_DOUBLE_LOG"] = Path.Combine(_scratch, "packer.log");
         return environment;

@@ -12,6 +12,9 @@
   moto-state.py <endpoint> <region> put-parameter <name> <value>  write an aws:ec2:image parameter
   moto-state.py <endpoint> <region> open-ingress <group-name> <port> <cidr>  add a TCP ingress rule to the group
   moto-state.py <endpoint> <region> tag <resource-id> <key> <value>  set a tag on an EC2 resource
+  moto-state.py <endpoint> <region> object <bucket> <key>       print the object's encryption, KMS key and metadata as JSON
+  moto-state.py <endpoint> <region> append-object <bucket> <key> <text>  rewrite the object with text appended (same encryption)
+  moto-state.py <endpoint> <region> kms-key                     create a KMS key, print its id
 """
 import json
 import sys
@@ -79,5 +82,16 @@ elif command == "open-ingress":
 elif command == "tag":
     resource, key, value = args
     boto3.client("ec2", **options).create_tags(Resources=[resource], Tags=[{"Key": key, "Value": value}])
+elif command == "object":
+    bucket, key = args
+    head = boto3.client("s3", **options).head_object(Bucket=bucket, Key=key)
+    print(json.dumps({"Encryption": head.get("ServerSideEncryption"), "KmsKeyId": head.get("SSEKMSKeyId"), "Metadata": head.get("Metadata", {})}))
+elif command == "append-object":
+    bucket, key, text = args
+    s3 = boto3.client("s3", **options)
+    body = s3.get_object(Bucket=bucket, Key=key)["Body"].read() + text.encode()
+    s3.put_object(Bucket=bucket, Key=key, Body=body, ServerSideEncryption="aws:kms")
+elif command == "kms-key":
+    print(boto3.client("kms", **options).create_key(Description="plans")["KeyMetadata"]["KeyId"])
 else:
     sys.exit(f"moto-state.py: unknown command {command}")

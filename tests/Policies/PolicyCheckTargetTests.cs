@@ -101,6 +101,7 @@ public sealed class PolicyCheckTargetTests : IDisposable
             ["TERRAFORM_DOUBLE_PLAN_JSON"] = Fixture("tfcompliance-issue522_plan.out.json"),
             ["CIRCLECI"] = "true", ["CIRCLE_SHA1"] = "c0ffee1", ["CIRCLE_BRANCH"] = "main",
             ["AWS_REGION"] = "eu-west-1", ["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE", ["AWS_SECRET_ACCESS_KEY"] = "wJalrXUtnFEMI-example-secret",
+            ["KEEP_PLANS_LOCAL"] = "true",
         };
         Assert.Equal(0, (await _run.RunAsync(["TerraformPlan", "--skip"], environment)).ExitCode);
 

@@ -117,6 +117,7 @@ public sealed class RealModuleLifecycleTests(MotoServer moto) : IClassFixture<Mo
         var pullRequest = Main();
         pullRequest["CIRCLE_BRANCH"] = "feature/ssh";
         pullRequest["CIRCLE_PULL_REQUEST"] = "https://github.com/acme/infra/pull/7";
+        pullRequest["KEEP_PLANS_LOCAL"] = "true"; // to read the plan's JSON here
         var reviewed = await TerraformJobs.Succeeds(job.RunAsync(["TerraformPlan", "--skip"], pullRequest));
         Assert.Contains("Speculative plan (pull request)", reviewed.Output);
         using (var plan = JsonDocument.Parse(File.ReadAllText(job.Temp / "terraform" / "dev" / "plan.json")))

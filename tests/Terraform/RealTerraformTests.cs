@@ -166,7 +166,7 @@ public sealed class RealTerraformTests(MotoServer moto) : IClassFixture<MotoServ
         var job = await DeployAsync("c0ffee1");
         var changed = Checkout();
         await Succeeds(changed.RunAsync(["TerraformPlan", "--skip"], Main("d15ea5e")));
-        File.Copy(changed.Temp / "terraform" / "dev" / "plan.tfplan", job.Temp / "terraform" / "dev" / "plan.tfplan", overwrite: true);
+        // The workspace carries only plan.meta.json; each apply fetches the plan it names from the plan store.
         File.Copy(changed.Temp / "terraform" / "dev" / "plan.meta.json", job.Temp / "terraform" / "dev" / "plan.meta.json", overwrite: true);
         await Succeeds(changed.RunAsync(["TerraformApply", "--skip"], Main("d15ea5e")));
 
@@ -260,13 +260,14 @@ public sealed class RealTerraformTests(MotoServer moto) : IClassFixture<MotoServ
     [SkippableFact]
     public async Task TerraformApply_refuses_a_changed_plan_another_commits_plan_and_another_branch_and_applies_nothing()
     {
+        // Plans kept on disk (no plan store): a file changed in the workspace. PlanStoreTests change the stored object.
         var job = Checkout();
-        await Succeeds(job.RunAsync(["TerraformPlan", "--skip"], Main("c0ffee1")));
+        await Succeeds(job.RunAsync(["TerraformPlan", "--skip"], Main("c0ffee1", ("KEEP_PLANS_LOCAL", "true"))));
         var plan = job.Temp / "terraform" / "dev" / "plan.tfplan";
         var reviewed = File.ReadAllBytes(plan);
 
         File.AppendAllText(plan, "tampered");
-        var tampered = await job.RunAsync(["TerraformApply", "--skip"], Main("c0ffee1"));
+        var tampered = await job.RunAsync(["TerraformApply", "--skip"], Main("c0ffee1", ("KEEP_PLANS_LOCAL", "true")));
         File.WriteAllBytes(plan, reviewed);
         var otherCommit = await job.RunAsync(["TerraformApply", "--skip"], Main("d15ea5e"));
         var featureBranch = Main("c0ffee1");

@@ -39,6 +39,7 @@ public sealed class TerraformTargetTests : IDisposable
             ["AWS_REGION"] = "eu-west-1",
             ["AWS_ACCESS_KEY_ID"] = "AKIDEXAMPLE",
             ["AWS_SECRET_ACCESS_KEY"] = "wJalrXUtnFEMI-example-secret",
+            ["KEEP_PLANS_LOCAL"] = "true", // the plan store's own tests run on moto
         };
         foreach (var (key, value) in extra) environment[key] = value;
         return environment;

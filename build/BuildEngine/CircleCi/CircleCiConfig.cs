@@ -11,6 +11,9 @@ public sealed record WorkflowJob(string Job, string Name, IReadOnlyList<string> 
     public bool AttachWorkspace { get; init; }
     public IReadOnlyList<string> Contexts { get; init; } = [];
     public string? SerialGroup { get; init; }
+
+    /// <summary>The statuses its requirements must end in (<c>failed</c>, <c>canceled</c>); null: success.</summary>
+    public IReadOnlyList<string>? RequiredStatuses { get; init; }
 }
 
 /// <summary>A workflow of the config, its jobs in order.</summary>

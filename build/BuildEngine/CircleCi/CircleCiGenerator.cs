@@ -64,6 +64,16 @@ public static class CircleCiGenerator
                 });
             }
         }
+        foreach (var (after, notice) in workflow.OnFailure)
+        {
+            foreach (var watched in jobs.Where(j => j.Job == after && !j.IsApproval).ToList())
+                jobs.Add(new WorkflowJob(notice, $"{notice}-after-{watched.Name}", [watched.Name])
+                {
+                    Profile = watched.Profile,
+                    Contexts = watched.Contexts,
+                    RequiredStatuses = ["failed", "canceled"],
+                });
+        }
         return new WorkflowModel(workflow.Name, workflow, jobs);
     }
 

@@ -65,8 +65,9 @@ internal static class CircleCiJobs
             ["resource_class"] = settings.ResourceClass ?? pipeline.ResourceClass,
             ["parameters"] = parameters,
         };
-        if (pipeline.Environment.Count > 0)
-            definition["environment"] = pipeline.Environment.OrderBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => (object?)e.Value);
+        var environment = pipeline.Environment.Concat(settings.Environment).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+        if (environment.Count > 0)
+            definition["environment"] = environment.OrderBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => (object?)e.Value);
         definition["steps"] = steps;
         return new CircleCiJob(target.Name, definition);
     }

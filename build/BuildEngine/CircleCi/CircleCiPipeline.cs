@@ -24,6 +24,12 @@ public sealed record CircleCiJobSettings
 
     /// <summary>Jobs sharing a serial group never run at once across pipelines; <c>{profile}</c> is replaced.</summary>
     public string? SerialGroup { get; init; }
+
+    /// <summary>
+    /// Variables of this job only, such as a pipeline parameter (<c>&lt;&lt; pipeline.parameters.x &gt;&gt;</c>):
+    /// a value given as a variable never passes through a shell, whatever it holds.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>A workflow: the targets it invokes, when it runs, with which contexts, where a person approves.</summary>
@@ -63,6 +69,12 @@ public sealed record CircleCiWorkflow(string Name)
     /// last ones, so a later environment starts only after an earlier one finished (was verified).
     /// </summary>
     public bool Promote { get; init; }
+
+    /// <summary>
+    /// After each job of <c>After</c>, a job of <c>Notice</c> that runs only when that job failed or was cancelled
+    /// (<c>requires: - job: [failed, canceled]</c>), with the same profile and contexts.
+    /// </summary>
+    public IReadOnlyList<(string After, string Notice)> OnFailure { get; init; } = [];
 
     /// <summary>The workflow runs only when each pipeline parameter equals its value (CircleCI <c>when</c>).</summary>
     public IReadOnlyList<(string Parameter, string Value)> WhenParameters { get; init; } = [];

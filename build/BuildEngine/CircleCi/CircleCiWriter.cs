@@ -72,7 +72,10 @@ public static class CircleCiWriter
             if (job.Contexts.Count > 0) body["context"] = job.Contexts.Cast<object>().ToList();
             if (job.SerialGroup is not null) body["serial-group"] = job.SerialGroup;
         }
-        if (job.Requires.Count > 0) body["requires"] = job.Requires.Cast<object>().ToList();
+        if (job.Requires.Count > 0)
+            body["requires"] = job.RequiredStatuses is { } statuses
+                ? job.Requires.Select(r => (object)new Dictionary<string, object?> { [r] = statuses.Cast<object>().ToList() }).ToList()
+                : job.Requires.Cast<object>().ToList();
         // Scheduled workflows are filtered by their trigger; the others by each job's branch filter.
         if (declaration.Schedule is null && (declaration.BranchesOnly.Count > 0 || declaration.BranchesIgnore.Count > 0))
             body["filters"] = BranchFilters(declaration);

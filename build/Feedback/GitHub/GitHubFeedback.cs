@@ -102,6 +102,9 @@ public sealed class GitHubFeedback(IGitHubClient client, string owner, string re
             new IssueUpdate { State = ItemState.Closed, StateReason = ItemStateReason.Completed }), cancellationToken);
     }
 
+    public async Task CommitCommentAsync(string commit, string body, CancellationToken cancellationToken) =>
+        await resilience.ExecuteAsync(async _ => await client.Repository.Comment.Create(owner, repository, commit, new NewCommitComment(body)), cancellationToken);
+
     /// <summary>The branch's protection now, or null when it has none.</summary>
     public async Task<BranchProtectionSettings?> ProtectionAsync(string branch, CancellationToken cancellationToken)
     {

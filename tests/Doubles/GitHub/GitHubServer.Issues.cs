@@ -16,8 +16,22 @@ public sealed partial class GitHubServer
     /// <summary>Comments on one issue, oldest first.</summary>
     public IReadOnlyList<string> CommentsOn(int issue) => [.. Comments.Where(c => c.Value.Issue == issue).OrderBy(c => c.Key).Select(c => c.Value.Body)];
 
+    /// <summary>Comments on commits (POST /repos/{owner}/{repo}/commits/{sha}/comments), in order.</summary>
+    public ConcurrentQueue<(string Sha, string Body)> CommitComments { get; } = new();
+
     private ServerResponse? HandleIssues(string call, RecordedRequest request)
     {
+        if (CommitCommentPath().Match(call) is { Success: true } commit)
+        {
+            var id = Interlocked.Increment(ref _nextId);
+            var text = (string)JsonNode.Parse(request.Body)!["body"]!;
+            CommitComments.Enqueue((commit.Groups[1].Value, text));
+            return new ServerResponse(201, new JsonObject
+            {
+                ["id"] = id, ["node_id"] = $"CC_{id}", ["url"] = $"{Url}/comments/{id}", ["html_url"] = $"https://github.example/commit/{commit.Groups[1].Value}#comment-{id}",
+                ["body"] = text, ["commit_id"] = commit.Groups[1].Value, ["user"] = User(), ["created_at"] = Now, ["updated_at"] = Now, ["author_association"] = "NONE",
+            }.ToJsonString());
+        }
         if (call.EndsWith("/issues", StringComparison.Ordinal) && IssueList().IsMatch(call))
         {
             if (request.Method == "POST")
@@ -72,6 +86,9 @@ public sealed partial class GitHubServer
             ? path[(path.IndexOf('?') + 1)..].Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2))
                 .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1]) : "")
             : [];
+
+    [GeneratedRegex(@"^POST /repos/[^/]+/[^/]+/commits/([0-9a-f]{7,40})/comments$")]
+    private static partial Regex CommitCommentPath();
 
     [GeneratedRegex(@"^(?:GET|POST) /repos/[^/]+/[^/]+/issues$")]
     private static partial Regex IssueList();
