@@ -8,11 +8,13 @@ namespace Tests.Terraform;
 /// <summary>
 /// TerraformPlan and TerraformApply as CircleCI runs them: `./build.sh &lt;Target&gt; --skip` as separate processes,
 /// the real terraform on the test module, state on moto locked with the S3 lock object only; SIGTERM (CircleCI
-/// cancelling a job) during the apply.
+/// cancelling a job) during the apply, and SIGKILL (a lost runner) leaving the lock for StateLock and ForceUnlock.
+/// The copy of the repository is shared by the class (compiled once); moto is emptied before each test.
 /// </summary>
-public sealed class TerraformProcessTests(MotoServer moto) : IClassFixture<MotoServer>, IAsyncLifetime, IDisposable
+public sealed partial class TerraformProcessTests(MotoServer moto, RepositoryCopy repository)
+    : IClassFixture<MotoServer>, IClassFixture<RepositoryCopy>, IAsyncLifetime
 {
-    private readonly RepositoryCopy _repository = new();
+    private readonly RepositoryCopy _repository = repository;
 
     public async Task InitializeAsync()
     {
@@ -27,8 +29,6 @@ public sealed class TerraformProcessTests(MotoServer moto) : IClassFixture<MotoS
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
-
-    public void Dispose() => _repository.Dispose();
 
     private Dictionary<string, string?> Environment(params (string Key, string Value)[] extra)
     {
