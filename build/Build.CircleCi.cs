@@ -56,6 +56,7 @@ partial class Build
             [nameof(TerraformDestroy)] = new() { Setup = [InstallTools_], Arguments = ["--confirm-destroy", $"<< pipeline.parameters.{DestroyParameter} >>"], SerialGroup = DeployGroup },
             // In the pipeline StateLock is the notice after a failed or cancelled apply: it tells people when a lock is left.
             [nameof(StateLock)] = new() { Arguments = ["--state-lock-notify"] },
+            [nameof(Status)] = new() { Arguments = ["--status-format", "md"], Artifacts = [".nuke/temp/status/status.md"] },
             // Free text from whoever triggered the pipeline: passed as variables, never through a shell.
             [nameof(ForceUnlock)] = new()
             {
@@ -137,7 +138,8 @@ partial class Build
             }),
             new("nightly-drift")
             {
-                Targets = [nameof(DriftCheck)],
+                // Status beside the checks: what runs where, as a Markdown artifact of its job.
+                Targets = [nameof(DriftCheck), nameof(Status)],
                 Profiles = Environments,
                 Schedule = "0 4 * * *",
                 BranchesOnly = [MainBranch],

@@ -64,7 +64,7 @@ partial class Build
     string? ProfileOf(string target) => CircleCi.ProfileScoped.Contains(target) ? DeployEnvironment : null;
 
     protected override IEnumerable<ITargetObserver> CreateObservers() =>
-        [OidcTokenRenewal, .. FeedbackObservers()];
+        [OidcTokenRenewal, .. FeedbackObservers(), .. DeploymentTracker is { } deployments ? [deployments] : Array.Empty<ITargetObserver>()];
 
     IEnumerable<ITargetObserver> FeedbackObservers()
     {

@@ -51,6 +51,8 @@ partial class Build
             if (target is nameof(DriftCheck)) permissions["issues"] = "write";
             if (target is nameof(ProtectBranch)) permissions["administration"] = "write";
             if (target is nameof(ForceUnlock) or nameof(StateLock)) permissions["contents"] = "write"; // a comment on the commit
+            if (target is nameof(TerraformApply) or nameof(AnsibleConfigure) or nameof(SmokeTest)) permissions["deployments"] = "write";
+            if (target is nameof(Status)) (permissions["deployments"], permissions["issues"]) = (permissions.GetValueOrDefault("deployments", "read"), permissions.GetValueOrDefault("issues", "read"));
         }
         return permissions;
     }

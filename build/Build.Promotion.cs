@@ -78,10 +78,10 @@ partial class Build
         var target = RollbackTo is not null
             ? history.FirstOrDefault(v => v.ImageId == RollbackTo)
               ?? throw new InvalidOperationException($"Rollback refused: {RollbackTo} was never verified in {DeployEnvironment} ({ImageParameter} history: {string.Join(", ", history.Select(v => v.ImageId).Distinct().Take(10))}); nothing planned.")
-            : history.Skip(1).FirstOrDefault(v => v.ImageId != current.ImageId)
+            : VerifiedImage.RollbackCandidate(history)
               ?? throw new InvalidOperationException($"Rollback refused: {ImageParameter} has no verified image before {current.ImageId}; nothing planned.");
 
-        new ImageRecord(target.ImageId, aws.Region!, InputsHash: "", Ci.Commit ?? "unknown", Built: false, ImageOrigins.Rollback, DateTimeOffset.UtcNow)
+        new ImageRecord(target.ImageId, aws.Region!, InputsHash: "", Ci.Commit ?? "unknown", Built: false, ImageOrigins.Rollback, DateTimeOffset.UtcNow, target.Commit)
             .Save(ImageRecordFile);
         Output.Info($"Rolling {DeployEnvironment} back from {current.ImageId} (version {current.Version}) to {target.ImageId} (version {target.Version}: {target.Description}).");
         Summaries.Set(nameof(Rollback), $"{current.ImageId} -> {target.ImageId} (verified version {target.Version})");

@@ -108,6 +108,10 @@ partial class Build : BuildBase
         .Requires(() => LockId)
         .Executes(ReleaseStateLockAsync);
 
+    Target Status => _ => _
+        .Description("What runs where: per environment the live image, its verified commit, what Rollback would choose, the latest deployment, the drift issue, the lock; read only")
+        .Executes(ShowStatusAsync);
+
     Target SummarizePlan => _ => _
         .Description("Summarize any plan JSON: ./build.sh SummarizePlan --plan-json <file> [--summary-out <file.json|.md|.txt>]")
         .Requires(() => PlanJson)

@@ -7,7 +7,15 @@ using Polly.Timeout;
 namespace Pipeline.Aws;
 
 /// <summary>One version of an environment's image parameter: an image that was verified and live there.</summary>
-public sealed record VerifiedImage(long Version, string ImageId, string Description, DateTimeOffset? At);
+public sealed record VerifiedImage(long Version, string ImageId, string Description, DateTimeOffset? At)
+{
+    /// <summary>The commit SmokeTest verified it with ("Verified by SmokeTest: commit …"), or null.</summary>
+    public string? Commit => System.Text.RegularExpressions.Regex.Match(Description, @"commit (?<sha>[0-9a-f]{7,40})\b") is { Success: true } match ? match.Groups["sha"].Value : null;
+
+    /// <summary>What a rollback goes back to: the newest verified image before the live one that is not the live one.</summary>
+    public static VerifiedImage? RollbackCandidate(IReadOnlyList<VerifiedImage> history) =>
+        history.Count == 0 ? null : history.Skip(1).FirstOrDefault(v => v.ImageId != history[0].ImageId);
+}
 
 /// <summary>
 /// The SSM parameters <c>/&lt;project&gt;/&lt;environment&gt;/ami-id</c>: the image verified and live in each

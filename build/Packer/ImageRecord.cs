@@ -15,7 +15,8 @@ public static class ImageOrigins
 /// <summary>
 /// <c>image/ami.json</c>: the image the environments' plans deploy, handed to later targets and jobs — the AMI,
 /// where it is, which inputs made it, and how this run chose it: <c>built</c> or <c>reused</c> by PackerBuild, or
-/// <c>rollback</c> (an earlier verified image, chosen by Rollback; never baked).
+/// <c>rollback</c> (an earlier verified image, chosen by Rollback; never baked; <c>SourceCommit</c> is the commit it was
+/// verified with).
 /// </summary>
 public sealed record ImageRecord(
     string ImageId,
@@ -24,7 +25,8 @@ public sealed record ImageRecord(
     string Commit,
     bool Built,
     string Origin,
-    DateTimeOffset RecordedAt)
+    DateTimeOffset RecordedAt,
+    string? SourceCommit = null)
 {
     private static readonly JsonSerializerOptions Options = new()
     {

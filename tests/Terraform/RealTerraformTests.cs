@@ -270,16 +270,17 @@ public sealed class RealTerraformTests(MotoServer moto) : IClassFixture<MotoServ
     public async Task TerraformApply_refuses_a_changed_plan_another_commits_plan_and_another_branch_and_applies_nothing()
     {
         // Plans kept on disk (no plan store): a file changed in the workspace. PlanStoreTests change the stored object.
+        Dictionary<string, string> Local(string commit) => Main(commit, ("KEEP_PLANS_LOCAL", "true"));
         var job = Checkout();
-        await Succeeds(job.RunAsync(["TerraformPlan", "--skip"], Main("c0ffee1", ("KEEP_PLANS_LOCAL", "true"))));
+        await Succeeds(job.RunAsync(["TerraformPlan", "--skip"], Local("c0ffee1")));
         var plan = job.Temp / "terraform" / "dev" / "plan.tfplan";
         var reviewed = File.ReadAllBytes(plan);
 
         File.AppendAllText(plan, "tampered");
-        var tampered = await job.RunAsync(["TerraformApply", "--skip"], Main("c0ffee1", ("KEEP_PLANS_LOCAL", "true")));
+        var tampered = await job.RunAsync(["TerraformApply", "--skip"], Local("c0ffee1"));
         File.WriteAllBytes(plan, reviewed);
-        var otherCommit = await job.RunAsync(["TerraformApply", "--skip"], Main("d15ea5e"));
-        var featureBranch = Main("c0ffee1");
+        var otherCommit = await job.RunAsync(["TerraformApply", "--skip"], Local("d15ea5e"));
+        var featureBranch = Local("c0ffee1");
         featureBranch["CIRCLE_BRANCH"] = "feature/x";
         var otherBranch = await job.RunAsync(["TerraformApply", "--skip"], featureBranch);
 

@@ -51,7 +51,7 @@ internal static class CircleCiJobs
             steps.Add(Step("save_cache", new Dictionary<string, object?> { ["key"] = cache.Key, ["paths"] = cache.Paths.Cast<object>().ToList() }));
         if (target.Produces.Length > 0)
             steps.Add(Step("persist_to_workspace", new Dictionary<string, object?> { ["root"] = ".", ["paths"] = target.Produces.Cast<object>().ToList() }));
-        foreach (var artifact in pipeline.Artifacts)
+        foreach (var artifact in pipeline.Artifacts.Concat(settings.Artifacts))
         {
             if (artifact.Contains("{profile}", StringComparison.Ordinal) && !hasProfile) continue;
             var path = artifact.Replace("{profile}", $"<< parameters.{ProfileParameter} >>", StringComparison.Ordinal);

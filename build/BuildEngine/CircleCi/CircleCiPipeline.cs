@@ -19,6 +19,9 @@ public sealed record CircleCiJobSettings
     /// <summary>Shell commands run before the target (install a tool, for instance).</summary>
     public IReadOnlyList<string> Setup { get; init; } = [];
 
+    /// <summary>Files this job stores as artifacts besides the pipeline's own.</summary>
+    public IReadOnlyList<string> Artifacts { get; init; } = [];
+
     /// <summary>Arguments added to <c>./build.sh &lt;Target&gt; --skip</c>.</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];
 

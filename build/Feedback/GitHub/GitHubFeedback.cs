@@ -34,6 +34,9 @@ public sealed class GitHubFeedback(IGitHubClient client, string owner, string re
         return new Connection(new ProductHeaderValue("gitops-toolchain"), new Uri(apiUrl), credentials, http, new Octokit.Internal.SimpleJsonSerializer());
     }
 
+    /// <summary>The repository's deployments, through the same client and retries.</summary>
+    public GitHubDeployments Deployments => new(client, owner, repository, resilience);
+
     public static TransientFeedbackException? Classify(Exception exception) => exception switch
     {
         SecondaryRateLimitExceededException e => new("GitHub secondary rate limit", HttpStatusCode.Forbidden, RetryAfter(e) ?? TimeSpan.FromSeconds(5)),

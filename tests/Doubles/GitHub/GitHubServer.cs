@@ -82,7 +82,7 @@ public sealed partial class GitHubServer : IDisposable
         }
         if (ProtectionPath().IsMatch(call))
             return request.Method == "GET" ? GetProtection() : PutProtection(request.Body);
-        return HandleIssues(call, request) ?? Error(404, "Not Found");
+        return HandleIssues(call, request) ?? HandleDeployments(call, request) ?? Error(404, "Not Found");
     }
 
     private ServerResponse GetProtection() => Protection is null ? Error(404, "Branch not protected") : new ServerResponse(200, Protection.ToJsonString());
