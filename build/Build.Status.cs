@@ -44,7 +44,7 @@ partial class Build
             using var ssm = AwsSettings.CreateSsmClient();
             var history = await new ImageParameterStore(ssm, AwsRetries).HistoryAsync(ImageParameterStore.ParameterName(ProjectName, environment), cancellationToken);
             live = history.FirstOrDefault() is { } current ? new(current.ImageId) : StatusCell.None;
-            verified = history.FirstOrDefault() is { } v ? new($"{v.Commit ?? "?"} at {v.At:yyyy-MM-dd HH:mm} UTC") : StatusCell.None;
+            verified = history.FirstOrDefault() is { } v ? new($"{v.Commit ?? "?"} at {v.VerifiedAt?.UtcDateTime:yyyy-MM-dd HH:mm} UTC") : StatusCell.None;
             rollback = VerifiedImage.RollbackCandidate(history) is { } previous ? new($"{previous.ImageId} ({previous.Commit ?? "?"})") : StatusCell.None;
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -12,6 +12,12 @@ public sealed record VerifiedImage(long Version, string ImageId, string Descript
     /// <summary>The commit SmokeTest verified it with ("Verified by SmokeTest: commit …"), or null.</summary>
     public string? Commit => System.Text.RegularExpressions.Regex.Match(Description, @"commit (?<sha>[0-9a-f]{7,40})\b") is { Success: true } match ? match.Groups["sha"].Value : null;
 
+    /// <summary>When SmokeTest verified it (the description's "at …"), else when the parameter was written.</summary>
+    public DateTimeOffset? VerifiedAt =>
+        System.Text.RegularExpressions.Regex.Match(Description, @"\bat (?<at>\d{4}-\d{2}-\d{2}T[\d:]+Z)") is { Success: true } match
+        && DateTimeOffset.TryParse(match.Groups["at"].Value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
+            ? at : At;
+
     /// <summary>What a rollback goes back to: the newest verified image before the live one that is not the live one.</summary>
     public static VerifiedImage? RollbackCandidate(IReadOnlyList<VerifiedImage> history) =>
         history.Count == 0 ? null : history.Skip(1).FirstOrDefault(v => v.ImageId != history[0].ImageId);

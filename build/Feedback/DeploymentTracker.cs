@@ -47,7 +47,7 @@ public sealed class DeploymentTracker(
         var failed = result.Status is TargetStatus.Failed or TargetStatus.Aborted;
         if (result.Target == targets.Apply && result.Status == TargetStatus.Succeeded && _facts is { Teardown: true })
             await Guard(() => RetireAsync(except: null, "torn down", cancellationToken));
-        else if (failed && (result.Target == targets.Apply || result.Target == targets.Configure || result.Target == targets.Verify))
+        else if (failed && _facts is not { Teardown: true } && (result.Target == targets.Apply || result.Target == targets.Configure || result.Target == targets.Verify))
             await Guard(async () => await SetAsync(DeploymentProgress.Failure, $"{result.Target} {(result.Status == TargetStatus.Aborted ? "was cancelled" : "failed")}", null, cancellationToken));
         else if (result.Target == targets.Verify && result.Status == TargetStatus.Succeeded)
             await Guard(async () =>

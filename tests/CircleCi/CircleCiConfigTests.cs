@@ -235,6 +235,18 @@ public sealed class CircleCiConfigTests
     }
 
     [Fact]
+    public void The_nightly_workflow_keeps_the_Status_table_in_Markdown_as_an_artifact_of_its_own_job()
+    {
+        using var document = JsonDocument.Parse(YamlJson.Convert(Committed)!.ToJsonString());
+        var nightly = WorkflowJobs(document, "nightly-drift");
+        Assert.Empty(Requires(nightly["Status"]));
+        var steps = document.RootElement.GetProperty("jobs").GetProperty("Status").GetProperty("steps").EnumerateArray().Select(s => s.ToString()).ToList();
+        Assert.Contains(steps, s => s.Contains("./build.sh Status --skip --status-format md"));
+        Assert.Contains(steps, s => s.Contains("store_artifacts") && s.Contains(".nuke/temp/status/status.md"));
+        Assert.Single(Committed.Split('\n'), l => l.Contains(".nuke/temp/status/status.md"));
+    }
+
+    [Fact]
     public void PolicyCheck_runs_on_every_plan_before_any_approval_and_DriftCheck_right_after_each_apply()
     {
         using var document = JsonDocument.Parse(YamlJson.Convert(Committed)!.ToJsonString());

@@ -9,7 +9,7 @@
   moto-state.py <endpoint> <region> images                      print this account's AMI ids, one a line
   moto-state.py <endpoint> <region> snapshots                   print this account's snapshot ids, one a line
   moto-state.py <endpoint> <region> parameter <name>            print the parameter as JSON (Value, Version, DataType, Description)
-  moto-state.py <endpoint> <region> put-parameter <name> <value>  write an aws:ec2:image parameter
+  moto-state.py <endpoint> <region> put-parameter <name> <value> [description]  write an aws:ec2:image parameter
   moto-state.py <endpoint> <region> open-ingress <group-name> <port> <cidr>  add a TCP ingress rule to the group
   moto-state.py <endpoint> <region> tag <resource-id> <key> <value>  set a tag on an EC2 resource
   moto-state.py <endpoint> <region> object <bucket> <key>       print the object's encryption, KMS key and metadata as JSON
@@ -71,8 +71,9 @@ elif command == "parameter":
     print(json.dumps({"Value": parameter["Value"], "Version": parameter["Version"], "DataType": parameter.get("DataType"),
                       "Description": history[-1].get("Description", "")}))
 elif command == "put-parameter":
-    name, value = args
-    boto3.client("ssm", **options).put_parameter(Name=name, Value=value, Type="String", DataType="aws:ec2:image", Overwrite=True)
+    name, value, *description = args
+    extra = {"Description": description[0]} if description else {}
+    boto3.client("ssm", **options).put_parameter(Name=name, Value=value, Type="String", DataType="aws:ec2:image", Overwrite=True, **extra)
 elif command == "open-ingress":
     name, port, cidr = args
     ec2 = boto3.client("ec2", **options)

@@ -24,6 +24,8 @@ public abstract class PromotionSimulation(MotoServer moto, SimulatedRepository r
     protected readonly Dictionary<string, JobRun> Runs = new(StringComparer.Ordinal);
     protected string Served = Commit;
     protected LocalHttpServer? Site;
+    protected readonly Doubles.GitHub.GitHubServer GitHub = new(GitHubToken);
+    private const string GitHubToken = "ghp_PromotionSimulationToken0123456789";
     private SshServer? _ssh;
 
     public async Task InitializeAsync()
@@ -47,6 +49,7 @@ public abstract class PromotionSimulation(MotoServer moto, SimulatedRepository r
     public async Task DisposeAsync()
     {
         Site?.Dispose();
+        GitHub.Dispose();
         if (_ssh is not null) await _ssh.DisposeAsync();
         Directory.Delete(Scratch, recursive: true);
     }
@@ -76,6 +79,13 @@ public abstract class PromotionSimulation(MotoServer moto, SimulatedRepository r
         environment["SMOKE_TEST_URL"] = Site!.Url + "/";
         environment["SMOKE_TEST_POLL_MS"] = "100";
         environment["SMOKE_TEST_TIMEOUT_SECONDS"] = "2";
+        // GitHub has no local peer: our server speaks its REST API, deployments included.
+        environment["GITHUB_TOKEN"] = GitHubToken;
+        environment["GITHUB_API_URL"] = GitHub.Url;
+        environment["CIRCLE_PROJECT_USERNAME"] = "acme";
+        environment["CIRCLE_PROJECT_REPONAME"] = "infra";
+        environment["CIRCLE_BUILD_URL"] = "https://circleci.com/gh/acme/infra/42";
+        environment["FEEDBACK_RETRY_BASE_DELAY_MS"] = "10";
         return environment;
     }
 

@@ -32,6 +32,16 @@ public sealed class PromotionSimulationTests(MotoServer moto, SimulatedRepositor
             Assert.Contains("policy passed: 4 rules", Runs[$"PolicyCheck-{environment}"].Output);
             Assert.DoesNotContain("waived", Runs[$"PolicyCheck-{environment}"].Output);
             Assert.Contains("No drift", Runs[$"DriftCheck-{environment}"].Output);
+            var deployment = Assert.Single(GitHub.DeploymentsOf(environment));
+            Assert.Equal((Commit, "deploy", environment == "prod"), (deployment.Sha, deployment.Task, deployment.Production));
+            Assert.Equal(Baked, (string?)deployment.Payload["ami"]);
+            Assert.Equal(64, ((string?)deployment.Payload["plan_sha256"])?.Length);
+            Assert.False((bool)deployment.Request["auto_merge"]!);
+            Assert.Empty(deployment.Request["required_contexts"]!.AsArray());
+            Assert.Equal(["in_progress", "success"], deployment.States);
+            var success = deployment.Statuses.Last();
+            Assert.Equal(Site!.Url + "/", success.EnvironmentUrl);
+            Assert.Equal("https://circleci.com/gh/acme/infra/42", success.LogUrl);
             var verified = (await VerifiedImageAsync(environment))!.Value;
             Assert.Equal(Baked, verified.GetProperty("Value").GetString());
             Assert.Contains($"commit {Commit}", verified.GetProperty("Description").GetString());

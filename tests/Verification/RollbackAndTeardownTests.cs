@@ -15,19 +15,25 @@ public sealed class RollbackAndTeardownTests(MotoServer moto) : IClassFixture<Mo
     private const string Older = "ami-0aaaaaaaaaaaaaaa1";
     private const string Newer = "ami-0bbbbbbbbbbbbbbb2";
     private const string Parameter = "/gitops-demo/dev/ami-id";
+    private const string GitHubToken = "ghp_RollbackTeardownToken0123456789";
     private readonly TerraformJobs _jobs = new(moto);
+    private readonly Doubles.GitHub.GitHubServer _github = new(GitHubToken);
 
     public Task InitializeAsync() => _jobs.StartAsync();
 
     public Task DisposeAsync()
     {
         _jobs.Dispose();
+        _github.Dispose();
         return Task.CompletedTask;
     }
 
     private PipelineRun Checkout() => _jobs.Checkout();
 
-    private Dictionary<string, string> Main(string commit = "r011bac4") => _jobs.Main(commit);
+    /// <summary>A job on main reporting to our GitHub server (GitHub has no local peer), deployments included.</summary>
+    private Dictionary<string, string> Main(string commit = "r011bac4") => _jobs.Main(commit,
+        ("GITHUB_TOKEN", GitHubToken), ("GITHUB_API_URL", _github.Url), ("CIRCLE_PROJECT_USERNAME", "acme"), ("CIRCLE_PROJECT_REPONAME", "infra"),
+        ("FEEDBACK_RETRY_BASE_DELAY_MS", "10"));
 
     private static RunOutcome Succeeded(RunOutcome outcome)
     {
@@ -52,6 +58,10 @@ public sealed class RollbackAndTeardownTests(MotoServer moto) : IClassFixture<Mo
         Assert.Contains($"Rolling dev back from {Newer} (version 2) to {Older} (version 1", rollback.Output);
         Assert.Contains($"Deploying {Older} (rollback for commit r011bac4)", plan.Output);
         Assert.Equal(Older, OutputValue(job, "ami_id"));
+        var deployment = Assert.Single(_github.DeploymentsOf("dev"));
+        Assert.Equal(("rollback", "r011bac4", Older), (deployment.Task, deployment.Sha, (string?)deployment.Payload["ami"]));
+        Assert.StartsWith($"Roll dev back to {Older}", deployment.Description);
+        Assert.Equal(["in_progress"], deployment.States); // success waits for SmokeTest
     }
 
     [SkippableFact]
@@ -98,6 +108,8 @@ public sealed class RollbackAndTeardownTests(MotoServer moto) : IClassFixture<Mo
         Assert.Contains("4 destroyed", apply.Output);
         Assert.Contains($"dev is torn down: {Parameter} removed.", apply.Output);
         await Assert.ThrowsAsync<InvalidOperationException>(() => moto.SeedAsync("parameter", Parameter));
+        var deployed = Assert.Single(_github.DeploymentsOf("dev")); // the teardown itself is no deployment
+        Assert.Equal(["in_progress", "inactive"], deployed.States);
     }
 
     [SkippableFact]

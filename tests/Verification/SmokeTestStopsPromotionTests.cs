@@ -22,5 +22,8 @@ public sealed class SmokeTestStopsPromotionTests(MotoServer moto, SimulatedRepos
         Assert.DoesNotContain(Runs.Keys, k => k.Contains("staging") || k.Contains("prod"));
         Assert.Equal("ami-0previous00000001", (await VerifiedImageAsync("dev"))!.Value.GetProperty("Value").GetString());
         Assert.Null(await VerifiedImageAsync("staging"));
+        Assert.Equal(["in_progress", "failure"], Assert.Single(GitHub.DeploymentsOf("dev")).States);
+        Assert.Empty(GitHub.DeploymentsOf("staging"));
+        Assert.Empty(GitHub.DeploymentsOf("prod"));
     }
 }

@@ -54,7 +54,7 @@ public sealed class GitHubDeployments(IGitHubClient client, string owner, string
     /// <summary>The environment's deployments, newest first, narrowed by commit and task when given.</summary>
     public async Task<IReadOnlyList<Deployment>> ListAsync(string environment, string? sha, string? task, CancellationToken cancellationToken, int pageSize = 30)
     {
-        var parameters = new Dictionary<string, string> { ["environment"] = environment, ["per_page"] = pageSize.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var parameters = new Dictionary<string, string> { ["environment"] = environment }; // per_page comes from the ApiOptions
         if (sha is not null) parameters["sha"] = sha;
         if (task is not null) parameters["task"] = task;
         var uri = new Uri($"repos/{owner}/{repository}/deployments", UriKind.Relative);
