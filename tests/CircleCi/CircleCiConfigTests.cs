@@ -7,7 +7,7 @@ using Tests.Engine;
 
 namespace Tests.CircleCi;
 
-public sealed class CircleCiConfigTests
+public sealed partial class CircleCiConfigTests
 {
     private static readonly Lazy<JsonSchema> Schema = new(() =>
         JsonSchema.FromFile(Path.Combine(PipelineRun.SharedDirectory, "schemas", "circleci-config.schema.json")));
@@ -51,32 +51,6 @@ public sealed class CircleCiConfigTests
         var stale = await run.RunAsync(["Validate", "--skip"], new Dictionary<string, string> { ["CI"] = "true" });
         Assert.Equal(ExitCodes.TargetFailed, stale.ExitCode);
         Assert.Contains("Generated files are out of date: .circleci/config.yml; run ./build.sh locally (it regenerates them) and commit the result.", stale.Output);
-    }
-
-    [Fact]
-    public async Task OIDC_is_the_default_and_choosing_keys_in_the_parameters_file_regenerates_the_header_with_keys()
-    {
-        Assert.Contains("#   AWS_ROLE_ARN: plain variable, set in context aws-plan (read-only) / aws-drift / aws-image / aws-deploy-<env>", Committed);
-        Assert.DoesNotContain("AWS_ACCESS_KEY_ID", Committed);
-        Assert.DoesNotContain("AWS_SECRET_ACCESS_KEY", Committed);
-        using var run = new PipelineRun(".circleci", ".nuke", Path.Combine("build", "Properties"));
-        var parameters = run.Root / ".nuke" / "parameters.json";
-        File.WriteAllText(parameters, File.ReadAllText(parameters).Replace("\"CircleCiAwsCredentials\": \"oidc\"", "\"CircleCiAwsCredentials\": \"keys\""));
-
-        var outcome = await run.RunAsync(["--plan"]);
-
-        Assert.True(outcome.ExitCode == 0, outcome.Output);
-        var regenerated = File.ReadAllText(run.Root / ".circleci" / "config.yml");
-        Assert.Contains("#   AWS_ACCESS_KEY_ID: secret for --aws-access-key-id, set in context aws-plan (read-only)", regenerated);
-        Assert.Contains("#   AWS_SECRET_ACCESS_KEY: secret for --aws-secret-access-key", regenerated);
-        Assert.DoesNotContain("AWS_ROLE_ARN", regenerated);
-        Assert.DoesNotContain("CIRCLE_OIDC_TOKEN_V2", regenerated);
-        AssertValidAgainstSchema(regenerated);
-
-        File.WriteAllText(parameters, File.ReadAllText(parameters).Replace("\"keys\"", "\"sso\""));
-        var refused = await run.RunAsync(["--plan"]);
-        Assert.Equal(ExitCodes.UsageError, refused.ExitCode);
-        Assert.Contains("oidc or keys", refused.Output);
     }
 
     [Fact]
@@ -201,49 +175,6 @@ public sealed class CircleCiConfigTests
             Assert.DoesNotContain($"DriftCheck-{environment}", teardown.Keys); // after a teardown, everything "drifted"
         }
         Assert.Contains("./build.sh TerraformDestroy --skip --profile << parameters.profile >> --confirm-destroy << pipeline.parameters.destroy-environment >>", Committed);
-    }
-
-    [Fact]
-    public void A_lock_left_by_a_failed_apply_is_noticed_and_released_through_an_approved_unlock_workflow()
-    {
-        using var document = JsonDocument.Parse(YamlJson.Convert(Committed)!.ToJsonString());
-        var root = document.RootElement;
-        foreach (var name in new[] { "unlock-environment", "unlock-lock-id", "unlock-reason" })
-            Assert.Equal("", root.GetProperty("parameters").GetProperty(name).GetProperty("default").GetString());
-        var forceUnlock = root.GetProperty("jobs").GetProperty("ForceUnlock");
-        Assert.Equal("<< pipeline.parameters.unlock-lock-id >>", forceUnlock.GetProperty("environment").GetProperty("LOCK_ID").GetString());
-        Assert.Equal("<< pipeline.parameters.unlock-reason >>", forceUnlock.GetProperty("environment").GetProperty("FORCE_UNLOCK_REASON").GetString());
-        Assert.DoesNotContain("pipeline.parameters.unlock-reason >> ", Committed); // never spliced into a command line
-        Assert.Contains("./build.sh StateLock --skip --profile << parameters.profile >> --state-lock-notify", Committed);
-
-        foreach (var environment in new[] { "dev", "staging", "prod" })
-        {
-            var unlock = WorkflowJobs(document, $"unlock-{environment}");
-            Assert.Equal(environment, root.GetProperty("workflows").GetProperty($"unlock-{environment}").GetProperty("when").GetProperty("equal")[0].GetString());
-            Assert.Equal([$"approve-ForceUnlock-{environment}"], Requires(unlock[$"ForceUnlock-{environment}"]));
-            Assert.Contains($"aws-deploy-{environment}", unlock[$"ForceUnlock-{environment}"].GetProperty("context").EnumerateArray().Select(c => c.GetString()));
-
-            foreach (var (workflow, watched) in new[] { ("deploy", "TerraformApply"), ($"rollback-{environment}", "TerraformApply"), ($"teardown-{environment}", "TerraformApply"), ($"teardown-{environment}", "TerraformDestroy") })
-            {
-                var notice = WorkflowJobs(document, workflow)[$"StateLock-after-{watched}-{environment}"];
-                var requirement = Assert.Single(notice.GetProperty("requires").EnumerateArray()).EnumerateObject().Single();
-                Assert.Equal($"{watched}-{environment}", requirement.Name);
-                Assert.Equal(["failed", "canceled"], requirement.Value.EnumerateArray().Select(s => s.GetString()));
-                Assert.Equal(environment, notice.GetProperty("profile").GetString());
-            }
-        }
-    }
-
-    [Fact]
-    public void The_nightly_workflow_keeps_the_Status_table_in_Markdown_as_an_artifact_of_its_own_job()
-    {
-        using var document = JsonDocument.Parse(YamlJson.Convert(Committed)!.ToJsonString());
-        var nightly = WorkflowJobs(document, "nightly-drift");
-        Assert.Empty(Requires(nightly["Status"]));
-        var steps = document.RootElement.GetProperty("jobs").GetProperty("Status").GetProperty("steps").EnumerateArray().Select(s => s.ToString()).ToList();
-        Assert.Contains(steps, s => s.Contains("./build.sh Status --skip --status-format md"));
-        Assert.Contains(steps, s => s.Contains("store_artifacts") && s.Contains(".nuke/temp/status/status.md"));
-        Assert.Single(Committed.Split('\n'), l => l.Contains(".nuke/temp/status/status.md"));
     }
 
     [Fact]

@@ -18,18 +18,7 @@ public sealed partial class TerraformProcessTests
         Assert.True(plan.ExitCode == 0, plan.StandardOutput + plan.StandardError);
 
         // A lost runner: the whole job, build and terraform, killed at once while terraform holds the lock.
-        var start = new ProcessStartInfo("setsid", ["bash", Path.Combine(_repository.Root, "build.sh"), "TerraformApply", "--skip"])
-        {
-            WorkingDirectory = _repository.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (key, value) in Environment(("TEST_APPLY_SLEEP", "60")))
-        {
-            if (value is null) start.Environment.Remove(key);
-            else start.Environment[key] = value;
-        }
-        using (var apply = Process.Start(start)!)
+        using (var apply = StartApply("setsid", sleepSeconds: 60)) // its own process group, killed whole below
         {
             var output = apply.StandardOutput.ReadToEndAsync();
             var deadline = DateTime.UtcNow.AddSeconds(90);

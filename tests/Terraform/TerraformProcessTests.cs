@@ -42,6 +42,24 @@ public sealed partial class TerraformProcessTests(MotoServer moto, RepositoryCop
         return environment;
     }
 
+    /// <summary>A real <c>./build.sh TerraformApply --skip</c> process whose apply sleeps while it holds the lock.</summary>
+    private Process StartApply(string launcher, int sleepSeconds)
+    {
+        string[] command = [Path.Combine(_repository.Root, "build.sh"), "TerraformApply", "--skip"];
+        var start = new ProcessStartInfo(launcher, launcher == "bash" ? command : ["bash", .. command])
+        {
+            WorkingDirectory = _repository.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (key, value) in Environment(("TEST_APPLY_SLEEP", sleepSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture))))
+        {
+            if (value is null) start.Environment.Remove(key);
+            else start.Environment[key] = value;
+        }
+        return Process.Start(start)!;
+    }
+
     private async Task<bool> LockHeldAsync() =>
         (await moto.LinesAsync("objects", TestModule.StateBucket)).Contains("dev/terraform.tfstate.tflock");
 
@@ -51,19 +69,8 @@ public sealed partial class TerraformProcessTests(MotoServer moto, RepositoryCop
         var plan = await _repository.RunAsync(["TerraformPlan", "--skip"], Environment());
         Assert.True(plan.ExitCode == 0, plan.StandardOutput + plan.StandardError);
 
-        var start = new ProcessStartInfo("bash", [Path.Combine(_repository.Root, "build.sh"), "TerraformApply", "--skip"])
-        {
-            WorkingDirectory = _repository.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
         // Long enough to be seen holding the lock on a loaded runner; SIGTERM ends it long before.
-        foreach (var (key, value) in Environment(("TEST_APPLY_SLEEP", "30")))
-        {
-            if (value is null) start.Environment.Remove(key);
-            else start.Environment[key] = value;
-        }
-        using var apply = Process.Start(start)!;
+        using var apply = StartApply("bash", sleepSeconds: 30);
         var output = apply.StandardOutput.ReadToEndAsync();
         var errors = apply.StandardError.ReadToEndAsync();
         var deadline = DateTime.UtcNow.AddSeconds(90);
