@@ -39,7 +39,7 @@ partial class Build
         {
             environment = DeployEnvironment,
             locked = locks.Count > 0,
-            locks = locks.Select(l => new { id = l.Id, operation = l.OperationName, who = l.Who, created = l.Created, age_seconds = (long)l.AgeAt(now).TotalSeconds, version = l.Version, where = l.Where }),
+            locks = locks.Select(l => new { id = l.Id, operation = l.OperationName, operation_type = l.Operation, who = l.Who, created = l.Created, age_seconds = (long)l.AgeAt(now).TotalSeconds, version = l.Version, where = l.Where }),
         });
         AtomicFile.WriteAllText(StateLockFile, json + "\n");
         if (StateLockFormat == "json")
@@ -53,7 +53,7 @@ partial class Build
         var held = locks[0];
         if (StateLockFormat == "text")
             foreach (var info in locks)
-                Output.Info($"Locked ({info.Where}): ID {info.Id}, {info.OperationName} by {info.Who}, since {info.Created:yyyy-MM-dd HH:mm:ss} UTC ({StateLockInfo.Age(info.AgeAt(now))}), Terraform {info.Version}");
+                Output.Info($"Locked ({info.Where}): ID {info.Id}, {info.OperationName} ({info.Operation}) by {info.Who}, since {info.Created:yyyy-MM-dd HH:mm:ss} UTC ({StateLockInfo.Age(info.AgeAt(now))}), Terraform {info.Version}");
         Summaries.Set(nameof(StateLock), $"locked: {held.Id} ({held.OperationName} by {held.Who}, {StateLockInfo.Age(held.AgeAt(now))})");
         if (StateLockNotify)
             await NoticeLeftLockAsync(held, now, cancellationToken);

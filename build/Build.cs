@@ -18,6 +18,9 @@ partial class Build : BuildBase
 
     bool IsPullRequestBuild => IsCi && Ci.Branch != MainBranch;
 
+    /// <summary>What a plan hands on: its record and the masked summaries. The plan itself goes through the plan store.</summary>
+    static readonly string[] ReviewedPlanFiles = [.. new[] { "plan.meta.json", "summary.json", "summary.md", "plan.txt" }.Select(f => $".nuke/temp/terraform/*/{f}")];
+
     Target Validate => _ => _
         .Description("Offline checks: generated files, Packer template, Terraform, playbooks")
         .DependsOn(PackerValidate, TerraformValidate, AnsibleValidate)
@@ -43,7 +46,7 @@ partial class Build : BuildBase
     Target TerraformPlan => _ => _
         .Description("Plan the environment: saved plan, JSON, summary (JSON, Markdown), SHA-256 and commit record")
         .DependsOn(PackerBuild)
-        .Produces(".nuke/temp/terraform/")
+        .Produces(ReviewedPlanFiles)
         .MaxDuration(TimeSpan.FromMinutes(30))
         .Executes(PlanInfrastructureAsync);
 
@@ -58,7 +61,7 @@ partial class Build : BuildBase
         .DependsOn(TerraformPlan, PolicyCheck)
         .After(TerraformDestroy)
         .Consumes(TerraformPlan)
-        .Produces(".nuke/temp/terraform/")
+        .Produces(".nuke/temp/terraform/*/outputs.json")
         .MaxDuration(TimeSpan.FromMinutes(60))
         .Executes(ApplyReviewedPlanAsync);
 
@@ -89,7 +92,7 @@ partial class Build : BuildBase
     Target TerraformDestroy => _ => _
         .Description("Plan the environment's teardown (plan -destroy) for review; needs --confirm-destroy <env>; TerraformApply applies it")
         .Requires(() => ConfirmDestroy)
-        .Produces(".nuke/temp/terraform/")
+        .Produces(ReviewedPlanFiles)
         .MaxDuration(TimeSpan.FromMinutes(30))
         .Executes(PlanTeardownAsync);
 

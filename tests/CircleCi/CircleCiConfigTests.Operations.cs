@@ -74,4 +74,16 @@ public sealed partial class CircleCiConfigTests
         Assert.Contains(steps, s => s.Contains("store_artifacts") && s.Contains(".nuke/temp/status/status.md"));
         Assert.Single(Committed.Split('\n'), l => l.Contains(".nuke/temp/status/status.md"));
     }
+
+    [Fact]
+    public void No_job_persists_or_stores_a_binary_plan_or_its_JSON()
+    {
+        using var document = JsonDocument.Parse(YamlJson.Convert(Committed)!.ToJsonString());
+        var persisted = document.RootElement.GetProperty("jobs").EnumerateObject()
+            .SelectMany(job => job.Value.GetProperty("steps").EnumerateArray())
+            .Where(step => step.ValueKind == JsonValueKind.Object && (step.TryGetProperty("persist_to_workspace", out _) || step.TryGetProperty("store_artifacts", out _)))
+            .Select(step => step.ToString()).ToList();
+        Assert.Contains(persisted, p => p.Contains(".nuke/temp/terraform/*/plan.meta.json"));
+        Assert.DoesNotContain(persisted, p => p.Contains("\".nuke/temp/terraform/\"") || p.Contains("tfplan") || p.Contains("plan.json"));
+    }
 }

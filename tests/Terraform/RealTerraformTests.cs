@@ -134,8 +134,8 @@ public sealed class RealTerraformTests(MotoServer moto) : IClassFixture<MotoServ
         // StateLock reads both records of the running apply's lock; ForceUnlock will not release a lock that young.
         var shown = await Succeeds(Checkout().RunAsync(["StateLock"], Main("c0ffee1")));
         var lockId = JsonDocument.Parse(held.GetProperty("Info").GetString()!).RootElement.GetProperty("ID").GetString()!;
-        Assert.Contains($"Locked (s3://{TestModule.StateBucket}/dev/terraform.tfstate.tflock): ID {lockId}, apply by", shown.Output);
-        Assert.Contains($"Locked (DynamoDB {TestModule.LockTable}): ID {lockId}, apply by", shown.Output);
+        Assert.Contains($"Locked (s3://{TestModule.StateBucket}/dev/terraform.tfstate.tflock): ID {lockId}, apply (OperationTypeApply) by", shown.Output);
+        Assert.Contains($"Locked (DynamoDB {TestModule.LockTable}): ID {lockId}, apply (OperationTypeApply) by", shown.Output);
         var refused = await Checkout().RunAsync(["ForceUnlock", "--lock-id", lockId], Main("c0ffee1"));
         Assert.Equal(ExitCodes.TargetFailed, refused.ExitCode);
         Assert.Contains("it may still be running", refused.Output);

@@ -167,6 +167,18 @@ public sealed class HandedFilesTests
         });
 
         public Target Use => _ => _.DependsOn(Make).Consumes(Make).Executes(() => Output.Info("ran:Use"));
+
+        [BuildEngine.Parameters.Parameter] readonly string Folder = "dev";
+
+        /// <summary>One folder per environment, like the plans: a '*' segment stands for any one of them.</summary>
+        public Target MakeSome => _ => _.Produces("out/*/made.txt").Executes(() =>
+        {
+            if (!WriteIt) return;
+            Directory.CreateDirectory(RootDirectory / "out" / Folder);
+            File.WriteAllText(RootDirectory / "out" / Folder / "made.txt", "made");
+        });
+
+        public Target UseSome => _ => _.Consumes(MakeSome).Executes(() => Output.Info("ran:UseSome"));
     }
 
     [Fact]
@@ -191,5 +203,21 @@ public sealed class HandedFilesTests
         var second = await TestRun.RunAsync<Handing>(root, x => x.Use, ["Use", "--skip"]);
         Assert.Equal(0, second.ExitCode);
         Assert.Contains("ran:Use", second.Output);
+    }
+
+    [Fact]
+    public async Task A_star_segment_matches_any_one_folder_for_produced_and_consumed_files()
+    {
+        using var root = new TempRoot();
+        var missing = await TestRun.RunAsync<Handing>(root, x => x.MakeSome, ["MakeSome", "--write-it", "false"]);
+        var before = await TestRun.RunAsync<Handing>(root, x => x.UseSome, ["UseSome"]);
+        Directory.CreateDirectory(root.Path / "out" / "made.txt"); // a folder named like the file matches no '*/made.txt' file
+        var made = await TestRun.RunAsync<Handing>(root, x => x.MakeSome, ["MakeSome", "--folder", "staging"]);
+        var after = await TestRun.RunAsync<Handing>(root, x => x.UseSome, ["UseSome"]);
+
+        Assert.Contains("MakeSome failed: it declares Produces out/*/made.txt but did not write it", missing.Output);
+        Assert.Contains("UseSome cannot run: it consumes out/*/made.txt from MakeSome", before.Output);
+        Assert.Equal(0, made.ExitCode);
+        Assert.Contains("ran:UseSome", after.Output);
     }
 }
