@@ -60,7 +60,7 @@ partial class Build : BuildBase
         .Description("Apply exactly the reviewed plan: checked hash, commit, branch, policy; destroys only with --allow-destroy")
         .DependsOn(TerraformPlan, PolicyCheck)
         .After(TerraformDestroy)
-        .Consumes(TerraformPlan)
+        .Consumes(TerraformPlan, ".nuke/temp/terraform/*/plan.meta.json") // the plan itself comes from the plan store
         .Produces(".nuke/temp/terraform/*/outputs.json")
         .MaxDuration(TimeSpan.FromMinutes(60))
         .Executes(ApplyReviewedPlanAsync);
