@@ -63,7 +63,13 @@ partial class Build
     async Task NoticeLeftLockAsync(StateLockInfo held, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var age = StateLockInfo.Age(held.AgeAt(now));
-        var release = $"trigger a pipeline on {MainBranch} with unlock-environment={DeployEnvironment}, unlock-lock-id={held.Id} and unlock-reason=\"<why>\", then approve it";
+        var slug = Repository is { } repository ? $"gh/{repository.Owner}/{repository.Name}" : "<vcs>/<org>/<repo>";
+        var body = JsonSerializer.Serialize(new { branch = MainBranch, parameters = new Dictionary<string, string>
+        {
+            ["unlock-environment"] = DeployEnvironment, ["unlock-lock-id"] = held.Id, ["unlock-reason"] = "<why>",
+        } });
+        var release = $"trigger a pipeline on {MainBranch} with unlock-environment={DeployEnvironment}, unlock-lock-id={held.Id} and unlock-reason=\"<why>\" " +
+                      $"(curl -X POST https://circleci.com/api/v2/project/{slug}/pipeline -H \"Circle-Token: $CIRCLE_TOKEN\" -H 'Content-Type: application/json' -d '{body}'), then approve it";
         var text = $"The state of {DeployEnvironment} is still locked after a failed or cancelled job: lock {held.Id} ({held.OperationName} by {held.Who}, taken {age} ago). " +
                    "Terraform's lock does not name the CircleCI job: if it is older than the failed job, it may be another run's. " +
                    $"To release it: {release}.";

@@ -48,6 +48,7 @@ public sealed partial class TerraformProcessTests
         Assert.True(notice.ExitCode == 0, notice.StandardOutput + notice.StandardError);
         Assert.Contains($"The state of dev is still locked after a failed or cancelled job: lock {lockId} (apply by", notice.StandardOutput);
         Assert.Contains($"unlock-environment=dev, unlock-lock-id={lockId}", notice.StandardOutput);
+        Assert.Contains("curl -X POST https://circleci.com/api/v2/project/gh/acme/infra/pipeline", notice.StandardOutput);
         var commented = Assert.Single(services.GitHub.CommitComments);
         Assert.Equal("c0ffee1", commented.Sha);
         Assert.Contains(lockId, commented.Body);
