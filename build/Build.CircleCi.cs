@@ -6,13 +6,14 @@ namespace Pipeline;
 partial class Build
 {
     static readonly string[] Environments = ["dev", "staging", "prod"];
-    const string InstallTools_ = "./build.sh InstallTools --skip";
+    static readonly CircleCiSetup InstallTools_ = new("install-tools", "Install the pinned Packer and Terraform (.nuke/tools.json), or take them from the cache", "./build.sh InstallTools --skip");
     const string DeployGroup = "<< pipeline.project.slug >>/deploy-{profile}";
     const string RollbackParameter = "rollback-environment";
     const string DestroyParameter = "destroy-environment";
     const string UnlockParameter = "unlock-environment";
     const string PluginCache = "/root/.terraform.d/plugin-cache";
-    const string InstallAnsible = "apt-get update -qq && apt-get install -y -qq --no-install-recommends ansible-core openssh-client";
+    static readonly CircleCiSetup InstallAnsible = new("install-ansible", "Install ansible-core and the SSH client from the image's apt sources",
+        "apt-get update -qq && apt-get install -y -qq --no-install-recommends ansible-core openssh-client");
 
     protected override CircleCiPipeline CircleCi => new()
     {

@@ -48,7 +48,7 @@ public sealed partial class CircleCiConfigTests
         foreach (var environment in new[] { "dev", "staging", "prod" })
         {
             var unlock = WorkflowJobs(document, $"unlock-{environment}");
-            Assert.Equal(environment, root.GetProperty("workflows").GetProperty($"unlock-{environment}").GetProperty("when").GetProperty("equal")[0].GetString());
+            Assert.Equal([("main", "<< pipeline.git.branch >>"), (environment, "<< pipeline.parameters.unlock-environment >>")], WhenEquals(root, $"unlock-{environment}"));
             Assert.Equal([$"approve-ForceUnlock-{environment}"], Requires(unlock[$"ForceUnlock-{environment}"]));
             Assert.Contains($"aws-deploy-{environment}", unlock[$"ForceUnlock-{environment}"].GetProperty("context").EnumerateArray().Select(c => c.GetString()));
 
@@ -66,7 +66,7 @@ public sealed partial class CircleCiConfigTests
     [Fact]
     public void The_nightly_workflow_keeps_the_Status_table_in_Markdown_as_an_artifact_of_its_own_job()
     {
-        using var document = JsonDocument.Parse(YamlJson.Convert(Committed)!.ToJsonString());
+        using var document = Processed();
         var nightly = WorkflowJobs(document, "nightly-drift");
         Assert.Empty(Requires(nightly["Status"]));
         var steps = document.RootElement.GetProperty("jobs").GetProperty("Status").GetProperty("steps").EnumerateArray().Select(s => s.ToString()).ToList();
@@ -78,7 +78,7 @@ public sealed partial class CircleCiConfigTests
     [Fact]
     public void No_job_persists_or_stores_a_binary_plan_or_its_JSON()
     {
-        using var document = JsonDocument.Parse(YamlJson.Convert(Committed)!.ToJsonString());
+        using var document = Processed();
         var persisted = document.RootElement.GetProperty("jobs").EnumerateObject()
             .SelectMany(job => job.Value.GetProperty("steps").EnumerateArray())
             .Where(step => step.ValueKind == JsonValueKind.Object && (step.TryGetProperty("persist_to_workspace", out _) || step.TryGetProperty("store_artifacts", out _)))

@@ -24,6 +24,9 @@ public sealed partial class CircleCiConfigTests
 
     private static string Committed => File.ReadAllText(Path.Combine(Bootstrap.RepositoryCopy.RepositoryRoot, ".circleci", "config.yml"));
 
+    /// <summary>The committed config as CircleCI runs it: executors and commands expanded into each job.</summary>
+    private static JsonDocument Processed() => JsonDocument.Parse(ConfigProcessing.Process(Committed).ToJsonString());
+
     [Fact]
     public void The_committed_config_is_valid_against_CircleCIs_official_schema()
     {
@@ -70,7 +73,7 @@ public sealed partial class CircleCiConfigTests
     [Fact]
     public void Every_job_restores_the_compiled_build_keyed_on_its_inputs_hash_and_no_package_cache()
     {
-        using var document = JsonDocument.Parse(YamlJson.Convert(Committed)!.ToJsonString());
+        using var document = Processed();
         const string key = "build-bin-v1-{{ arch }}-{{ checksum \".nuke/temp/build-inputs-hash\" }}";
         foreach (var job in document.RootElement.GetProperty("jobs").EnumerateObject())
         {
@@ -88,7 +91,7 @@ public sealed partial class CircleCiConfigTests
     [Fact]
     public void Every_job_creates_Terraforms_plugin_cache_folder_after_restoring_it_and_before_its_target()
     {
-        using var document = JsonDocument.Parse(YamlJson.Convert(Committed)!.ToJsonString());
+        using var document = Processed();
         foreach (var job in document.RootElement.GetProperty("jobs").EnumerateObject())
         {
             var folder = job.Value.GetProperty("environment").GetProperty("TF_PLUGIN_CACHE_DIR").GetString()!;
@@ -113,6 +116,15 @@ public sealed partial class CircleCiConfigTests
         document.RootElement.GetProperty("workflows").GetProperty(workflow).GetProperty("jobs").EnumerateArray()
             .Select(j => j.EnumerateObject().Single()).ToDictionary(j => j.Value.TryGetProperty("name", out var n) ? n.GetString()! : j.Name, j => j.Value);
 
+    /// <summary>The <c>equal</c> conditions of a workflow's <c>when</c>, alone or under <c>and</c>, as (value, expression).</summary>
+    private static IReadOnlyList<(string, string)> WhenEquals(JsonElement root, string workflow)
+    {
+        var when = root.GetProperty("workflows").GetProperty(workflow).GetProperty("when");
+        var conditions = when.TryGetProperty("and", out var all) ? all.EnumerateArray().ToList() : [when];
+        return [.. conditions.Where(c => c.TryGetProperty("equal", out _))
+            .Select(c => (c.GetProperty("equal")[0].GetString()!, c.GetProperty("equal")[1].GetString()!))];
+    }
+
     private static IEnumerable<string> Requires(JsonElement job) =>
         job.TryGetProperty("requires", out var r) ? r.EnumerateArray().Select(x => x.GetString()!) : [];
 
@@ -126,7 +138,11 @@ public sealed partial class CircleCiConfigTests
         var jobs = WorkflowJobs(document, "deploy");
 
         Assert.Single(jobs.Keys, k => k.StartsWith("PackerBuild", StringComparison.Ordinal));
-        Assert.Equal(["main"], jobs["PackerBuild"].GetProperty("filters").GetProperty("branches").GetProperty("only").EnumerateArray().Select(b => b.GetString()));
+        // The workflow runs for main only: its condition, once, instead of a branch filter on each job.
+        Assert.Contains(("main", "<< pipeline.git.branch >>"), WhenEquals(document.RootElement, "deploy"));
+        Assert.All(jobs.Values, j => Assert.False(j.TryGetProperty("filters", out _)));
+        var pullRequest = document.RootElement.GetProperty("workflows").GetProperty("pull-request").GetProperty("when").GetProperty("not").GetProperty("equal");
+        Assert.Equal(["main", "<< pipeline.git.branch >>"], pullRequest.EnumerateArray().Select(e => e.GetString()));
         string[] environments = ["dev", "staging", "prod"];
         foreach (var environment in environments)
         {
@@ -155,12 +171,12 @@ public sealed partial class CircleCiConfigTests
         var root = document.RootElement;
         Assert.Equal("", root.GetProperty("parameters").GetProperty("rollback-environment").GetProperty("default").GetString());
         Assert.Equal("", root.GetProperty("parameters").GetProperty("destroy-environment").GetProperty("default").GetString());
-        Assert.Equal(3, root.GetProperty("workflows").GetProperty("deploy").GetProperty("when").GetProperty("and").GetArrayLength());
+        Assert.Equal(4, root.GetProperty("workflows").GetProperty("deploy").GetProperty("when").GetProperty("and").GetArrayLength());
 
         foreach (var environment in new[] { "dev", "staging", "prod" })
         {
             var rollback = WorkflowJobs(document, $"rollback-{environment}");
-            Assert.Equal(environment, root.GetProperty("workflows").GetProperty($"rollback-{environment}").GetProperty("when").GetProperty("equal")[0].GetString());
+            Assert.Equal([("main", "<< pipeline.git.branch >>"), (environment, "<< pipeline.parameters.rollback-environment >>")], WhenEquals(root, $"rollback-{environment}"));
             Assert.DoesNotContain(rollback.Keys, k => k.StartsWith("PackerBuild", StringComparison.Ordinal));
             Assert.True(TransitivelyRequires(rollback, $"TerraformApply-{environment}", $"approve-TerraformApply-{environment}"));
             Assert.True(TransitivelyRequires(rollback, $"TerraformPlan-{environment}", $"Rollback-{environment}"));
@@ -168,7 +184,7 @@ public sealed partial class CircleCiConfigTests
             Assert.Equal([$"TerraformApply-{environment}"], Requires(rollback[$"DriftCheck-{environment}"]));
 
             var teardown = WorkflowJobs(document, $"teardown-{environment}");
-            Assert.Equal(environment, root.GetProperty("workflows").GetProperty($"teardown-{environment}").GetProperty("when").GetProperty("equal")[0].GetString());
+            Assert.Equal([("main", "<< pipeline.git.branch >>"), (environment, "<< pipeline.parameters.destroy-environment >>")], WhenEquals(root, $"teardown-{environment}"));
             Assert.Equal([$"approve-TerraformApply-{environment}"], Requires(teardown[$"TerraformApply-{environment}"]));
             Assert.Equal([$"PolicyCheck-{environment}"], Requires(teardown[$"approve-TerraformApply-{environment}"]));
             Assert.Equal([$"TerraformDestroy-{environment}"], Requires(teardown[$"PolicyCheck-{environment}"]));
@@ -212,7 +228,11 @@ public sealed partial class CircleCiConfigTests
             Caches = [new("deps-{{ checksum \"lock\" }}", ["~/.cache"])],
             Artifacts = ["out/report-{profile}.txt", "build.log"],
             ProfileScoped = new HashSet<string> { nameof(Deploy) },
-            Jobs = new Dictionary<string, CircleCiJobSettings> { [nameof(Deploy)] = new() { ResourceClass = "large", SerialGroup = "deploy-{profile}", Arguments = ["--yes"] } },
+            Jobs = new Dictionary<string, CircleCiJobSettings>
+            {
+                [nameof(Deploy)] = new() { ResourceClass = "large", SerialGroup = "deploy-{profile}", Arguments = ["--yes"], Setup = [new("install-cli", "Install the deploy CLI", "./install-cli --version 1.2")] },
+                [nameof(Lint)] = new() { Setup = [new("install-cli", "Install the deploy CLI", "./install-cli --version 1.2")] },
+            },
             Workflows =
             [
                 new("ci") { Targets = [nameof(Deploy), nameof(Docs)], Profiles = ["eu", "us"], ApprovalBefore = [nameof(Deploy)], BranchesOnly = ["main"], Contexts = ["ctx"] },

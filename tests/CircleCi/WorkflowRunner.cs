@@ -22,7 +22,7 @@ public static class WorkflowRunner
     public static async Task<IReadOnlyList<WorkflowJobOutcome>> RunAsync(
         string configYaml, string workflow, IReadOnlyDictionary<string, string> pipelineParameters, Func<SimulatedJob, Task<bool>> runJob)
     {
-        var config = YamlJson.Convert(configYaml)!.AsObject();
+        var config = ConfigProcessing.Process(configYaml);
         var entries = config["workflows"]![workflow]!["jobs"]!.AsArray()
             .Select(e => e!.AsObject().Single())
             .Select(e => (Job: e.Key, Body: e.Value?.AsObject() ?? new JsonObject()))

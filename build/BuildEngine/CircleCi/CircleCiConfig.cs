@@ -19,10 +19,27 @@ public sealed record WorkflowJob(string Job, string Name, IReadOnlyList<string> 
 /// <summary>A workflow of the config, its jobs in order.</summary>
 public sealed record WorkflowModel(string Name, CircleCiWorkflow Declaration, IReadOnlyList<WorkflowJob> Jobs);
 
-/// <summary>The whole configuration as an object model: jobs, workflows, and the comment header.</summary>
+/// <summary>Where jobs run: one image, one resource class, the variables every job gets.</summary>
+public sealed record CircleCiExecutor(string Name, string Image, string ResourceClass, IReadOnlyDictionary<string, string> Environment);
+
+/// <summary>A parameter of a reusable command or of a job (<c>string</c> or <c>boolean</c>).</summary>
+public sealed record CircleCiParameterDeclaration(string Name, string Type, object Default, string? Description = null);
+
+/// <summary>
+/// A reusable command: steps written once under <c>commands:</c> and invoked by name from each job, so a change to
+/// them is one change in one place.
+/// </summary>
+public sealed record CircleCiCommand(string Name, string Description, IReadOnlyList<CircleCiParameterDeclaration> Parameters, IReadOnlyList<object> Steps);
+
+/// <summary>The whole configuration as an object model: executors, commands, jobs, workflows, and the comment header.</summary>
 public sealed record CircleCiConfig(IReadOnlyList<CircleCiJob> Jobs, IReadOnlyList<WorkflowModel> Workflows, IReadOnlyList<string> Header)
 {
     public IReadOnlyList<CircleCiParameter> Parameters { get; init; } = [];
+    public IReadOnlyList<CircleCiExecutor> Executors { get; init; } = [];
+    public IReadOnlyList<CircleCiCommand> Commands { get; init; } = [];
+
+    /// <summary>A setup configuration (dynamic configuration): its one job continues the pipeline.</summary>
+    public bool Setup { get; init; }
 }
 
 /// <summary>The generated configuration breaks a rule CircleCI would reject or misrun.</summary>

@@ -10,14 +10,17 @@ public sealed record CircleCiCache(string Key, IReadOnlyList<string> Paths)
     public bool CreateFolders { get; init; }
 }
 
+/// <summary>A set-up step some jobs share: a reusable command (<paramref name="Name"/>) that runs one shell command.</summary>
+public sealed record CircleCiSetup(string Name, string Description, string Command);
+
 /// <summary>How one target's job runs: executor image, resource class, setup commands, extra arguments.</summary>
 public sealed record CircleCiJobSettings
 {
     public string? Image { get; init; }
     public string? ResourceClass { get; init; }
 
-    /// <summary>Shell commands run before the target (install a tool, for instance).</summary>
-    public IReadOnlyList<string> Setup { get; init; } = [];
+    /// <summary>Commands run before the target (install a tool, for instance), each a reusable command of the config.</summary>
+    public IReadOnlyList<CircleCiSetup> Setup { get; init; } = [];
 
     /// <summary>Files this job stores as artifacts besides the pipeline's own.</summary>
     public IReadOnlyList<string> Artifacts { get; init; } = [];

@@ -9,6 +9,7 @@ public static class CircleCiValidator
 {
     public static void Validate(CircleCiConfig config)
     {
+        ValidateReuse(config);
         var defined = config.Jobs.Select(j => j.Name).ToHashSet(StringComparer.Ordinal);
         var parameters = config.Parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var workflow in config.Workflows)
@@ -31,6 +32,42 @@ public static class CircleCiValidator
                     throw new CircleCiConfigException($"Job '{job.Name}' in workflow '{workflow.Name}' requires '{required}', which is not a job of that workflow.");
             }
             ThrowOnCycle(workflow);
+        }
+    }
+
+    private static readonly HashSet<string> BuiltInSteps = new(StringComparer.Ordinal)
+    {
+        "run", "checkout", "when", "unless", "save_cache", "restore_cache", "persist_to_workspace", "attach_workspace",
+        "store_artifacts", "store_test_results", "add_ssh_keys", "setup_remote_docker",
+    };
+
+    /// <summary>Every executor and command a job names is defined, and every argument a command is given it declares.</summary>
+    private static void ValidateReuse(CircleCiConfig config)
+    {
+        var executors = config.Executors.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
+        var commands = config.Commands.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        foreach (var command in config.Commands.Where(c => BuiltInSteps.Contains(c.Name)))
+            throw new CircleCiConfigException($"Command '{command.Name}' has the name of one of CircleCI's own steps.");
+        var bodies = config.Jobs.Select(j => (Where: $"Job '{j.Name}'", Definition: j.Definition))
+            .Concat(config.Commands.Select(c => (Where: $"Command '{c.Name}'", Definition: new Dictionary<string, object?> { ["steps"] = c.Steps.ToList() })));
+        foreach (var (where, definition) in bodies)
+        {
+            if (definition.GetValueOrDefault("executor") is string executor && !executors.Contains(executor))
+                throw new CircleCiConfigException($"{where} runs on executor '{executor}', which is not defined.");
+            foreach (var step in definition.GetValueOrDefault("steps") as IEnumerable<object> ?? [])
+            {
+                var (name, arguments) = step switch
+                {
+                    string text => (text, null),
+                    IDictionary<string, object?> map when map.Count == 1 => (map.Keys.Single(), map.Values.Single() as IDictionary<string, object?>),
+                    _ => throw new CircleCiConfigException($"{where} has a step that is neither a name nor a mapping of one step."),
+                };
+                if (BuiltInSteps.Contains(name)) continue;
+                if (!commands.TryGetValue(name, out var command))
+                    throw new CircleCiConfigException($"{where} invokes command '{name}', which is not defined.");
+                foreach (var argument in arguments?.Keys.Where(k => command.Parameters.All(p => p.Name != k)) ?? [])
+                    throw new CircleCiConfigException($"{where} gives command '{name}' the parameter '{argument}', which it does not declare.");
+            }
         }
     }
 

@@ -19,9 +19,14 @@ public static class CircleCiWriter
                 ["type"] = "string", ["default"] = "", ["description"] = p.Description,
             });
         }
+        if (config.Executors.Count > 0)
+            document["executors"] = config.Executors.ToDictionary(e => e.Name, e => (object?)Executor(e));
+        if (config.Commands.Count > 0)
+            document["commands"] = config.Commands.ToDictionary(c => c.Name, c => (object?)Command(c));
         document["jobs"] = config.Jobs.ToDictionary(j => j.Name, j => (object?)j.Definition);
         document["workflows"] = config.Workflows.ToDictionary(w => w.Name, w => (object?)Workflow(w));
         var serializer = new SerializerBuilder()
+            .WithEventEmitter(next => new YamlFlowStyle(next))
             .WithIndentedSequences()
             .WithQuotingNecessaryStrings()
             .DisableAliases()
@@ -30,17 +35,52 @@ public static class CircleCiWriter
         foreach (var line in config.Header)
             writer.Write("# " + line.Replace('\r', ' ').Replace('\n', ' ') + "\n");
         writer.Write("\n");
-        serializer.Serialize(writer, document);
+        serializer.Serialize(writer, YamlFlowStyle.Compact(document));
         return writer.ToString().ReplaceLineEndings("\n");
+    }
+
+    private static Dictionary<string, object?> Executor(CircleCiExecutor executor)
+    {
+        var result = new Dictionary<string, object?>
+        {
+            ["docker"] = new List<object> { new Dictionary<string, object?> { ["image"] = executor.Image } },
+            ["resource_class"] = executor.ResourceClass,
+        };
+        if (executor.Environment.Count > 0)
+            result["environment"] = executor.Environment.OrderBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => (object?)e.Value);
+        return result;
+    }
+
+    private static Dictionary<string, object?> Command(CircleCiCommand command)
+    {
+        var result = new Dictionary<string, object?> { ["description"] = command.Description };
+        if (command.Parameters.Count > 0)
+            result["parameters"] = command.Parameters.ToDictionary(p => p.Name, p => (object?)Declaration(p));
+        result["steps"] = command.Steps.ToList();
+        return result;
+    }
+
+    private static FlowMapping Declaration(CircleCiParameterDeclaration parameter)
+    {
+        var result = new FlowMapping { ["type"] = parameter.Type, ["default"] = parameter.Default };
+        if (parameter.Description is not null) result["description"] = parameter.Description;
+        return result;
     }
 
     private static Dictionary<string, object?> Workflow(WorkflowModel workflow)
     {
         var declaration = workflow.Declaration;
         var result = new Dictionary<string, object?>();
-        var conditions = declaration.WhenParameters
-            .Select(w => (object)new Dictionary<string, object?> { ["equal"] = new List<object> { w.Value, $"<< pipeline.parameters.{w.Parameter} >>" } })
-            .ToList();
+        // A workflow for some branches says so once, in its condition, rather than in a filter on each of its jobs.
+        var conditions = new List<object>();
+        if (declaration.Schedule is null)
+        {
+            var only = declaration.BranchesOnly.Select(b => (object)Equal(b, "<< pipeline.git.branch >>")).ToList();
+            if (only.Count == 1) conditions.Add(only[0]);
+            else if (only.Count > 1) conditions.Add(new Dictionary<string, object?> { ["or"] = only });
+            conditions.AddRange(declaration.BranchesIgnore.Select(b => new Dictionary<string, object?> { ["not"] = Equal(b, "<< pipeline.git.branch >>") }));
+        }
+        conditions.AddRange(declaration.WhenParameters.Select(w => Equal(w.Value, $"<< pipeline.parameters.{w.Parameter} >>")));
         if (conditions.Count == 1) result["when"] = conditions[0];
         else if (conditions.Count > 1) result["when"] = new Dictionary<string, object?> { ["and"] = conditions };
         if (declaration.Schedule is not null)
@@ -53,11 +93,11 @@ public static class CircleCiWriter
                 },
             };
         }
-        result["jobs"] = workflow.Jobs.Select(job => (object)new Dictionary<string, object?> { [job.Job] = Invocation(job, declaration) }).ToList();
+        result["jobs"] = workflow.Jobs.Select(job => (object)new Dictionary<string, object?> { [job.Job] = Invocation(job) }).ToList();
         return result;
     }
 
-    private static Dictionary<string, object?> Invocation(WorkflowJob job, CircleCiWorkflow declaration)
+    private static Dictionary<string, object?> Invocation(WorkflowJob job)
     {
         var body = new Dictionary<string, object?>();
         if (job.IsApproval)
@@ -67,26 +107,26 @@ public static class CircleCiWriter
         else
         {
             if (job.Name != job.Job) body["name"] = job.Name;
-            if (job.Profile is not null) body[CircleCiJobs.ProfileParameter] = job.Profile;
-            if (job.AttachWorkspace) body[CircleCiJobs.AttachParameter] = true;
+            if (job.Profile is not null) body[CircleCiCommands.ProfileParameter] = job.Profile;
+            if (job.AttachWorkspace) body[CircleCiCommands.AttachParameter] = true;
             if (job.Contexts.Count > 0) body["context"] = job.Contexts.Cast<object>().ToList();
             if (job.SerialGroup is not null) body["serial-group"] = job.SerialGroup;
         }
         if (job.Requires.Count > 0)
             body["requires"] = job.RequiredStatuses is { } statuses
-                ? job.Requires.Select(r => (object)new Dictionary<string, object?> { [r] = statuses.Cast<object>().ToList() }).ToList()
+                ? new FlowSequence(job.Requires.Select(r => (object)new Dictionary<string, object?> { [r] = statuses.Cast<object>().ToList() }))
                 : job.Requires.Cast<object>().ToList();
-        // Scheduled workflows are filtered by their trigger; the others by each job's branch filter.
-        if (declaration.Schedule is null && (declaration.BranchesOnly.Count > 0 || declaration.BranchesIgnore.Count > 0))
-            body["filters"] = BranchFilters(declaration);
         return body;
     }
+
+    private static Dictionary<string, object?> Equal(string value, string expression) =>
+        new() { ["equal"] = new List<object> { value, expression } };
 
     private static Dictionary<string, object?> BranchFilters(CircleCiWorkflow declaration)
     {
         var branches = new Dictionary<string, object?>();
         if (declaration.BranchesOnly.Count > 0) branches["only"] = declaration.BranchesOnly.Cast<object>().ToList();
         if (declaration.BranchesIgnore.Count > 0) branches["ignore"] = declaration.BranchesIgnore.Cast<object>().ToList();
-        return new Dictionary<string, object?> { ["branches"] = branches };
+        return new FlowMapping { ["branches"] = branches };
     }
 }
