@@ -18,6 +18,7 @@ partial class Build
     protected override CircleCiPipeline CircleCi => new()
     {
         Image = "mcr.microsoft.com/dotnet/sdk:10.0",
+        Dynamic = UsesDynamicCircleCiConfig,
         Environment = new Dictionary<string, string>
         {
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
@@ -57,6 +58,8 @@ partial class Build
             [nameof(TerraformDestroy)] = new() { Setup = [InstallTools_], Arguments = ["--confirm-destroy", $"<< pipeline.parameters.{DestroyParameter} >>"], SerialGroup = DeployGroup },
             // In the pipeline StateLock is the notice after a failed or cancelled apply: it tells people when a lock is left.
             [nameof(StateLock)] = new() { Arguments = ["--state-lock-notify"] },
+            // The config the setup job generated and continued with, for people to read.
+            [nameof(CircleCiContinue)] = new() { Artifacts = [".nuke/temp/circleci/config.yml"] },
             [nameof(Status)] = new() { Arguments = ["--status-format", "md"], Artifacts = [".nuke/temp/status/status.md"] },
             // Free text from whoever triggered the pipeline: passed as variables, never through a shell.
             [nameof(ForceUnlock)] = new()
@@ -149,9 +152,20 @@ partial class Build
             },
         ],
         SecretContexts = SecretContexts,
-        UnstoredSecrets = UsesOidcOnCircleCi ? new HashSet<string> { nameof(AwsAccessKeyId), nameof(AwsSecretAccessKey), nameof(AwsSessionToken) } : new HashSet<string> { nameof(CircleOidcToken) },
+        UnstoredSecrets = UnstoredCircleCiSecrets,
         ContextVariables = [.. ContextVariables],
     };
+
+    /// <summary>Secrets no context stores: the keys OIDC replaces (or the token keys replace); the continuation key outside dynamic mode.</summary>
+    HashSet<string> UnstoredCircleCiSecrets
+    {
+        get
+        {
+            HashSet<string> unstored = UsesOidcOnCircleCi ? [nameof(AwsAccessKeyId), nameof(AwsSecretAccessKey), nameof(AwsSessionToken)] : [nameof(CircleOidcToken)];
+            if (!UsesDynamicCircleCiConfig) unstored.Add(nameof(CircleContinuationKey));
+            return unstored;
+        }
+    }
 
     /// <summary>Whether an environment's profile (.nuke/parameters.&lt;env&gt;.json) asks for an approval before it applies.</summary>
     bool ProfileRequiresApproval(string environment) =>

@@ -17,6 +17,7 @@ partial class Build
     Dictionary<string, string> SecretContexts => new()
     {
         [nameof(CircleOidcToken)] = "set by CircleCI in every job: exchanged for the credentials of the context's AWS_ROLE_ARN",
+        [nameof(CircleContinuationKey)] = "set by CircleCI in the setup job: continues the pipeline once",
         [nameof(AwsAccessKeyId)] = AwsContexts,
         [nameof(AwsSecretAccessKey)] = AwsContexts,
         [nameof(AwsSessionToken)] = "aws-plan / aws-drift / aws-image / aws-deploy-<env> (only with temporary credentials)",

@@ -128,6 +128,10 @@ partial class Build : BuildBase
         .Description("Install the pinned Packer and Terraform (.nuke/tools.json) into .nuke/temp/tools, checksum-verified")
         .Executes(InstallPinnedToolsAsync);
 
+    Target CircleCiContinue => _ => _
+        .Description("Dynamic configuration: generate the pipeline's CircleCI config from the targets and continue the setup workflow with it")
+        .Executes(ContinueCircleCiPipelineAsync);
+
     Target PruneImages => _ => _
         .Description("Deregister this pipeline's images beyond the newest --keep-images, keeping every environment's recent verified images")
         .Executes(PruneImagesAsync);

@@ -63,7 +63,9 @@ public abstract class BuildBase
             yield return GeneratedFiles.Schema;
             yield return GeneratedFiles.LaunchSettings;
             if (CircleCi is { } pipeline)
-                yield return new GeneratedFile(".circleci/config.yml", graph => CircleCiWriter.Write(CircleCiGenerator.Generate(graph, pipeline)));
+                yield return new GeneratedFile(".circleci/config.yml", graph => CircleCiWriter.Write(pipeline.Dynamic
+                    ? CircleCiGenerator.GenerateSetup(graph, pipeline)
+                    : CircleCiGenerator.Generate(graph, pipeline)));
         }
     }
 

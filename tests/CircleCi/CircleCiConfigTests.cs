@@ -211,7 +211,7 @@ public sealed partial class CircleCiConfigTests
         Assert.Contains("./build.sh PolicyCheck --skip --profile << parameters.profile >>", Committed);
     }
 
-    private sealed class Small : BuildBase
+    private class Small : BuildBase
     {
         public Target Restore => _ => _.Description("Restore: packages & tools").Executes(() => { });
         public Target Lint => _ => _.DependsOn(Restore).Executes(() => { });
@@ -241,10 +241,12 @@ public sealed partial class CircleCiConfigTests
         };
     }
 
-    private static async Task<string> GenerateSmallAsync()
+    private static async Task<string> GenerateSmallAsync() => await GenerateAsync<Small>();
+
+    private static async Task<string> GenerateAsync<TBuild>() where TBuild : Small, new()
     {
         using var root = new TempRoot();
-        var outcome = await TestRun.RunAsync<Small>(root, x => x.Deploy, ["--plan"]);
+        var outcome = await TestRun.RunAsync<TBuild>(root, x => x.Deploy, ["--plan"]);
         Assert.True(outcome.ExitCode == 0, outcome.Output);
         return File.ReadAllText(root.Path / ".circleci" / "config.yml");
     }

@@ -40,6 +40,12 @@ public sealed record CircleCiConfig(IReadOnlyList<CircleCiJob> Jobs, IReadOnlyLi
 
     /// <summary>A setup configuration (dynamic configuration): its one job continues the pipeline.</summary>
     public bool Setup { get; init; }
+
+    /// <summary>
+    /// Scheduled workflows run from schedule triggers (scheduled pipelines, as dynamic configuration needs): each
+    /// runs when the pipeline comes from its schedule, and every other workflow when it does not.
+    /// </summary>
+    public bool ScheduleTriggers { get; init; }
 }
 
 /// <summary>The generated configuration breaks a rule CircleCI would reject or misrun.</summary>

@@ -122,4 +122,13 @@ public sealed record CircleCiPipeline
     public IReadOnlyList<(string Variable, string Where)> ContextVariables { get; init; } = [];
 
     public string RegenerateCommand { get; init; } = "./build.sh";
+
+    /// <summary>
+    /// Dynamic configuration: the committed file is a setup config whose one job runs <see cref="ContinueTarget"/>,
+    /// which generates the full config when the pipeline runs and continues the pipeline with it.
+    /// </summary>
+    public bool Dynamic { get; init; }
+
+    /// <summary>The target the setup config runs: it generates the config and posts it to CircleCI's continuation API.</summary>
+    public string ContinueTarget { get; init; } = "CircleCiContinue";
 }

@@ -12,6 +12,7 @@ public static class CircleCiWriter
     public static string Write(CircleCiConfig config)
     {
         var document = new Dictionary<string, object?> { ["version"] = 2.1 };
+        if (config.Setup) document["setup"] = true;
         if (config.Parameters.Count > 0)
         {
             document["parameters"] = config.Parameters.ToDictionary(p => p.Name, p => (object?)new Dictionary<string, object?>
@@ -24,7 +25,7 @@ public static class CircleCiWriter
         if (config.Commands.Count > 0)
             document["commands"] = config.Commands.ToDictionary(c => c.Name, c => (object?)Command(c));
         document["jobs"] = config.Jobs.ToDictionary(j => j.Name, j => (object?)j.Definition);
-        document["workflows"] = config.Workflows.ToDictionary(w => w.Name, w => (object?)Workflow(w));
+        document["workflows"] = config.Workflows.ToDictionary(w => w.Name, w => (object?)Workflow(w, config.ScheduleTriggers));
         var serializer = new SerializerBuilder()
             .WithEventEmitter(next => new YamlFlowStyle(next))
             .WithIndentedSequences()
@@ -67,13 +68,22 @@ public static class CircleCiWriter
         return result;
     }
 
-    private static Dictionary<string, object?> Workflow(WorkflowModel workflow)
+    private static Dictionary<string, object?> Workflow(WorkflowModel workflow, bool scheduleTriggers)
     {
         var declaration = workflow.Declaration;
         var result = new Dictionary<string, object?>();
         // A workflow for some branches says so once, in its condition, rather than in a filter on each of its jobs.
         var conditions = new List<object>();
-        if (declaration.Schedule is null)
+        if (scheduleTriggers)
+        {
+            // A scheduled pipeline runs its own workflow only; a push or an API call never runs that one.
+            var scheduled = Equal("scheduled_pipeline", "<< pipeline.trigger_source >>");
+            if (declaration.Schedule is null)
+                conditions.Add(new Dictionary<string, object?> { ["not"] = scheduled });
+            else
+                conditions.AddRange([scheduled, Equal(workflow.Name, "<< pipeline.schedule.name >>")]);
+        }
+        if (declaration.Schedule is null || scheduleTriggers)
         {
             var only = declaration.BranchesOnly.Select(b => (object)Equal(b, "<< pipeline.git.branch >>")).ToList();
             if (only.Count == 1) conditions.Add(only[0]);
@@ -83,7 +93,7 @@ public static class CircleCiWriter
         conditions.AddRange(declaration.WhenParameters.Select(w => Equal(w.Value, $"<< pipeline.parameters.{w.Parameter} >>")));
         if (conditions.Count == 1) result["when"] = conditions[0];
         else if (conditions.Count > 1) result["when"] = new Dictionary<string, object?> { ["and"] = conditions };
-        if (declaration.Schedule is not null)
+        if (declaration.Schedule is not null && !scheduleTriggers)
         {
             result["triggers"] = new List<object>
             {
