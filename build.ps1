@@ -9,6 +9,7 @@ $TempDirectory = Join-Path $RootDirectory '.nuke/temp'
 $BinDirectory = Join-Path $TempDirectory 'build-bin'
 $StampFile = Join-Path $BinDirectory '.inputs-stamp'
 $DotnetPathFile = Join-Path $BinDirectory '.dotnet-path'
+$StatStampFile = Join-Path $TempDirectory 'build-bin.ps1.stat-stamp'
 $BuildProjectFile = Join-Path $RootDirectory 'build/_build.csproj'
 $DotnetInstallDirectory = Join-Path $TempDirectory 'dotnet-win'
 $DotnetInstallUrl = 'https://dot.net/v1/dotnet-install.ps1'
@@ -52,6 +53,24 @@ function Get-CompiledManifest {
     return ($entries -join "`n")
 }
 
+# The inputs and the compiled build's files by path, size and time: when they match the last run that checked them
+# by content, the content is not hashed again. Any difference falls through to the content hash, as in build.sh.
+function Get-StatFingerprint {
+    $lines = [System.Text.StringBuilder]::new()
+    $roots = @(Join-Path $RootDirectory 'build') + @('global.json', 'Directory.Build.props', 'Directory.Build.targets', 'Directory.Packages.props', 'NuGet.config', 'nuget.config' |
+        ForEach-Object { Join-Path $RootDirectory $_ } | Where-Object { Test-Path -LiteralPath $_ -PathType Leaf })
+    if (Test-Path -LiteralPath $BinDirectory) { $roots += $BinDirectory }
+    foreach ($root in $roots) {
+        $items = if (Test-Path -LiteralPath $root -PathType Leaf) { @(Get-Item -LiteralPath $root -Force) } else { Get-ChildItem -Path $root -Recurse -Force -File }
+        foreach ($file in $items) {
+            $relative = [System.IO.Path]::GetRelativePath($RootDirectory, $file.FullName).Replace('\', '/')
+            if ($relative -match '^build/(.*/)?(bin|obj)/' -or $relative.StartsWith('build/Properties/') -or $file.Name -eq '.dotnet-path') { continue }
+            [void]$lines.Append("$relative $($file.Length) $($file.LastWriteTimeUtc.Ticks)`n")
+        }
+    }
+    return $lines.ToString()
+}
+
 function Test-StampIsCurrent([string]$InputsHash) {
     if (-not (Test-Path -LiteralPath $StampFile)) { return $false }
     $stamp = @(Get-Content -LiteralPath $StampFile)
@@ -85,18 +104,27 @@ function Find-Dotnet {
     return $null
 }
 
-# A build run is short: let hot methods (the plan reader) reach optimized code without the 100 ms start-up delay.
-$env:DOTNET_TC_CallCountingDelayMs = '0'
+# No tiering settings here: the plan reader's hot methods ask for optimized code themselves.
 
 if ($args.Count -eq 1 -and $args[0] -eq '--build-inputs-hash') {
     Get-InputsHash
     exit 0
 }
 
+if ((Test-Path -LiteralPath $StatStampFile) -and (Test-Path -LiteralPath $DotnetPathFile) -and
+    (Get-Content -LiteralPath $StatStampFile -Raw) -eq (Get-StatFingerprint)) {
+    $dotnet = (Get-Content -LiteralPath $DotnetPathFile -Raw).Trim()
+    if (Test-Path -LiteralPath $dotnet) {
+        & $dotnet (Join-Path $BinDirectory '_build.dll') @args
+        exit $LASTEXITCODE
+    }
+}
+
 $InputsHash = Get-InputsHash
 if ((Test-Path -LiteralPath $DotnetPathFile) -and (Test-StampIsCurrent $InputsHash)) {
     $dotnet = (Get-Content -LiteralPath $DotnetPathFile -Raw).Trim()
     if (Test-Path -LiteralPath $dotnet) {
+        Set-Content -LiteralPath $StatStampFile -Value (Get-StatFingerprint) -NoNewline
         & $dotnet (Join-Path $BinDirectory '_build.dll') @args
         exit $LASTEXITCODE
     }
@@ -132,6 +160,7 @@ if (-not (Test-StampIsCurrent $InputsHash)) {
     Move-Item -Force -LiteralPath $next -Destination $StampFile
 }
 Set-Content -Path $DotnetPathFile -Value $dotnet
+Set-Content -LiteralPath $StatStampFile -Value (Get-StatFingerprint) -NoNewline
 
 & $dotnet (Join-Path $BinDirectory '_build.dll') @args
 exit $LASTEXITCODE

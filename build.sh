@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # Front door of the build: find or install .NET, compile build/ only when its content changed, run the compiled build.
-# The warm path (same content) hashes the inputs, checks the compiled build is whole, and execs it: no MSBuild.
+# The warm path compares the inputs' sizes and times with the last checked ones and execs the compiled build; on any
+# difference it hashes the content and checks the compiled build is whole, as a fresh clone needs: no MSBuild.
 set -eo pipefail
 
 ROOT_DIRECTORY="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TEMP_DIRECTORY="$ROOT_DIRECTORY/.nuke/temp"
 BIN_DIRECTORY="$TEMP_DIRECTORY/build-bin"
 STAMP_FILE="$BIN_DIRECTORY/.inputs-stamp"
+STAT_STAMP_FILE="$TEMP_DIRECTORY/build-bin.stat-stamp"
 DOTNET_PATH_FILE="$BIN_DIRECTORY/.dotnet-path"
 BUILD_PROJECT_FILE="$ROOT_DIRECTORY/build/_build.csproj"
 DOTNET_INSTALL_DIRECTORY="$TEMP_DIRECTORY/dotnet-unix"
 DOTNET_INSTALL_URL="https://dot.net/v1/dotnet-install.sh"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 DOTNET_GENERATE_ASPNET_CERTIFICATE=false
-# A build run is short: let hot methods (the plan reader) reach optimized code without the 100 ms start-up delay.
-export DOTNET_TC_CallCountingDelayMs=0
+# No tiering settings here: the plan reader's hot methods ask for optimized code themselves, and the start of every
+# other run is faster with the runtime's defaults (a background re-JIT right at start costs a quick run 30 ms).
 
 # sha256sum (GNU) or shasum (macOS): the same "<hash>  <path>" lines.
 if command -v sha256sum > /dev/null; then SHA256=(sha256sum); else SHA256=(shasum -a 256); fi
@@ -32,7 +34,22 @@ inputs_hash() {
 
 # The compiled build's files and sizes: a cache restored or copied only in part does not match.
 compiled_manifest() {
-  (cd "$BIN_DIRECTORY" && find . -type f ! -name .inputs-stamp ! -name .dotnet-path | LC_ALL=C sort | tr '\n' '\0' | xargs -0 wc -c)
+  (cd "$BIN_DIRECTORY" && find . -type f ! -name .inputs-stamp ! -name .dotnet-path ! -name '.stat-stamp*' | LC_ALL=C sort | tr '\n' '\0' | xargs -0 wc -c)
+}
+
+# The inputs and the compiled build's files by path, size and modification time, from one find: when nothing differs
+# from the last run that checked them by content, hashing again is skipped. Any difference (an edit, a fresh clone's
+# new file times, a restored or damaged cache) falls through to the content hash and the full check of the build.
+# An edit that keeps both size and time (touch -r) is not seen: ./build.sh --build-inputs-hash, or delete the stamp.
+stat_fingerprint() {
+  local inputs=("$ROOT_DIRECTORY/build") file
+  for file in global.json Directory.Build.props Directory.Build.targets Directory.Packages.props NuGet.config nuget.config; do
+    if [[ -f "$ROOT_DIRECTORY/$file" ]]; then inputs+=("$ROOT_DIRECTORY/$file"); fi
+  done
+  local show=(-printf '%p %s %T@\n')
+  if [[ "$OSTYPE" == darwin* ]]; then show=(-exec stat -f '%N %z %Fm' {} +); fi
+  find "${inputs[@]}" "$BIN_DIRECTORY" \( -name bin -o -name obj -o -path "$ROOT_DIRECTORY/build/Properties" \) -prune \
+    -o -type f ! -name .dotnet-path "${show[@]}"
 }
 
 # `./build.sh --build-inputs-hash` prints the hash (CI keys the compiled-build cache on it) and runs nothing.
@@ -41,10 +58,19 @@ if [[ "${1:-}" == "--build-inputs-hash" ]]; then
   exit 0
 fi
 
+if [[ -f "$STAT_STAMP_FILE" && -f "$DOTNET_PATH_FILE" ]]; then
+  IFS= read -r -d '' stamped_stats < "$STAT_STAMP_FILE" || true
+  if [[ "${stamped_stats%$'\n'}" == "$(stat_fingerprint)" ]]; then
+    read -r DOTNET_EXE < "$DOTNET_PATH_FILE"
+    if [[ -x "$DOTNET_EXE" ]]; then exec "$DOTNET_EXE" "$BIN_DIRECTORY/_build.dll" "$@"; fi
+  fi
+fi
+
 INPUTS_HASH="$(inputs_hash)"
 if [[ -f "$STAMP_FILE" && -f "$DOTNET_PATH_FILE" ]] && { read -r stamped_hash < "$STAMP_FILE"; [[ "$stamped_hash" == "$INPUTS_HASH" ]]; }; then
   read -r DOTNET_EXE < "$DOTNET_PATH_FILE"
   if [[ -x "$DOTNET_EXE" && "$(tail -n +2 "$STAMP_FILE")" == "$(compiled_manifest)" ]]; then
+    stat_fingerprint > "$STAT_STAMP_FILE.next" && mv "$STAT_STAMP_FILE.next" "$STAT_STAMP_FILE"
     exec "$DOTNET_EXE" "$BIN_DIRECTORY/_build.dll" "$@"
   fi
 fi
@@ -140,6 +166,7 @@ if ! stamp_is_current; then
   mv "$TEMP_DIRECTORY/inputs-stamp.next" "$STAMP_FILE"
 fi
 echo "$DOTNET_EXE" > "$DOTNET_PATH_FILE"
+stat_fingerprint > "$STAT_STAMP_FILE.next" && mv "$STAT_STAMP_FILE.next" "$STAT_STAMP_FILE"
 flock -u 9 2> /dev/null || true
 
 exec "$DOTNET_EXE" "$BIN_DIRECTORY/_build.dll" "$@"

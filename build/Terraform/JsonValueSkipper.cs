@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
@@ -22,6 +23,7 @@ internal struct JsonValueSkipper
     private int _carriedBackslashes;
 
     /// <summary>Feeds the next chunk: the number of bytes up to and including the value's closing bracket, or -1 when it goes on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Advance(ReadOnlySpan<byte> chunk)
     {
         var position = 0;
@@ -41,6 +43,7 @@ internal struct JsonValueSkipper
     /// 32 bytes at a time: masks of quotes and brackets (<c>[</c> and <c>]</c> fold onto <c>{</c> and <c>}</c> with
     /// bit 5 set), then only the set bits are looked at. Stops before the last partial block.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int AdvanceVectorized(ReadOnlySpan<byte> chunk, ref int position)
     {
         ref var first = ref MemoryMarshal.GetReference(chunk);
@@ -95,6 +98,7 @@ internal struct JsonValueSkipper
         return -1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int AdvanceScalar(ReadOnlySpan<byte> chunk, int position)
     {
         while (position < chunk.Length)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -24,6 +25,7 @@ public static class PlanReader
     public static PlanSummary Read(Stream stream, string source, PlannedResourceSink? sink = null) => Read(stream, source, InitialBufferSize, sink);
 
     /// <summary>A small buffer makes tokens straddle refills: the tests use it to exercise the streaming.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static PlanSummary Read(Stream stream, string source, int bufferSize, PlannedResourceSink? sink = null)
     {
         using var utf8 = Utf8View(stream);
@@ -111,6 +113,7 @@ public static class PlanReader
     private enum ValueExtent { NotAContainer, PastBuffer, InBuffer }
 
     /// <summary>Where the object or array after a property name starts, and its size when it ends inside the buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ValueExtent FindValue(byte[] buffer, int position, int length, out int start, out int size, out bool colonPending)
     {
         size = -1;
@@ -160,6 +163,7 @@ public static class PlanReader
     /// The buffer starts right after a property name whose object or array value goes on past it: streams past the
     /// value and leaves what preceded it, a <c>0</c> in its place, and what follows. Returns the bytes that went unread.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long SkipPastBuffer(Stream utf8, byte[] buffer, ref int length, out bool ended)
     {
         ended = false;
@@ -208,7 +212,7 @@ public static class PlanReader
     }
 
     /// <summary>The stream as UTF-8: a UTF-8 BOM is skipped, UTF-16 (with BOM) is transcoded as it is read.</summary>
-    private static Stream Utf8View(Stream stream)
+    internal static Stream Utf8View(Stream stream)
     {
         var buffered = new BufferedStream(stream, 1 << 16);
         Span<byte> bom = stackalloc byte[3];

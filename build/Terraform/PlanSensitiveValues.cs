@@ -10,50 +10,84 @@ namespace Pipeline.Terraform;
 /// </summary>
 public static class PlanSensitiveValues
 {
+    private const string Item = JsonElementStream.Item;
+
     public static IReadOnlySet<string> Collect(string planJson)
     {
-        using var stream = File.OpenRead(planJson);
-        using var document = JsonDocument.Parse(stream, new JsonDocumentOptions { MaxDepth = 256 });
-        var found = new HashSet<string>(StringComparer.Ordinal);
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-            return found;
+        using var file = new FileStream(planJson, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        using var utf8 = PlanReader.Utf8View(file);
+        return Collect(utf8);
+    }
 
-        CollectVariables(root, found);
-        foreach (var list in new[] { "resource_changes", "resource_drift" })
+    /// <summary>
+    /// One pass over the plan, streaming: each resource change, output and planned resource is read as a small
+    /// document of its own, so memory stays that of the largest entry however large the plan.
+    /// </summary>
+    public static IReadOnlySet<string> Collect(Stream utf8, int bufferSize = 1 << 20)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        JsonElement? given = null, declared = null;
+        JsonElementStream.Read(utf8, Wanted, (path, value) =>
         {
-            foreach (var entry in Array(root, list))
+            switch (path[0])
             {
-                if (entry.TryGetProperty("change", out var change))
-                    CollectChange(change, found);
+                case "variables": given = value.Clone(); break;
+                case "configuration": declared = value.Clone(); break;
+                case "resource_changes" or "resource_drift":
+                    if (value.ValueKind == JsonValueKind.Object && value.TryGetProperty("change", out var change)) CollectChange(change, found);
+                    break;
+                case "output_changes": CollectChange(value, found); break;
+                default:
+                    if (path[^1] == Item) CollectResource(value, found);
+                    else if (IsTrue(value, "sensitive") && value.TryGetProperty("value", out var output)) AddAll(output, found);
+                    break;
             }
-        }
-        if (root.TryGetProperty("output_changes", out var outputChanges) && outputChanges.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var output in outputChanges.EnumerateObject())
-                CollectChange(output.Value, found);
-        }
-        if (root.TryGetProperty("planned_values", out var planned))
-            CollectValues(planned, found);
-        if (root.TryGetProperty("prior_state", out var prior) && prior.TryGetProperty("values", out var priorValues))
-            CollectValues(priorValues, found);
+        }, bufferSize);
+        if (given is { } values && declared is { } declarations)
+            CollectVariables(values, declarations, found);
         return found;
     }
 
-    private static void CollectVariables(JsonElement root, HashSet<string> found)
+    /// <summary>The values handed over whole: none of them grows with the plan, only with one entry.</summary>
+    private static bool Wanted(IReadOnlyList<string> path) => path switch
     {
-        if (!root.TryGetProperty("configuration", out var configuration) ||
-            !configuration.TryGetProperty("root_module", out var module) ||
-            !module.TryGetProperty("variables", out var declared) || declared.ValueKind != JsonValueKind.Object)
-            return;
-        root.TryGetProperty("variables", out var values);
-        foreach (var variable in declared.EnumerateObject())
+        ["variables"] or ["configuration", "root_module", "variables"] => true,
+        ["resource_changes" or "resource_drift", Item] => true,
+        ["output_changes", _] => true,
+        ["planned_values", ..] => InValues(path, 1),
+        ["prior_state", "values", ..] => InValues(path, 2),
+        _ => false,
+    };
+
+    /// <summary>In a <c>values</c> block: an output, or a resource of the root module or of a child module at any depth.</summary>
+    private static bool InValues(IReadOnlyList<string> path, int from)
+    {
+        var count = path.Count - from;
+        if (count == 2) return path[from] == "outputs";
+        if (count < 3 || count % 2 == 0 || path[from] != "root_module" || path[^2] != "resources" || path[^1] != Item) return false;
+        for (var i = from + 1; i < path.Count - 2; i += 2)
+        {
+            if (path[i] != "child_modules" || path[i + 1] != Item) return false;
+        }
+        return true;
+    }
+
+    private static void CollectVariables(JsonElement values, JsonElement declarations, HashSet<string> found)
+    {
+        if (declarations.ValueKind != JsonValueKind.Object) return;
+        foreach (var variable in declarations.EnumerateObject())
         {
             if (!IsTrue(variable.Value, "sensitive")) continue;
             if (variable.Value.TryGetProperty("default", out var fallback)) AddAll(fallback, found);
-            if (values.ValueKind == JsonValueKind.Object && values.TryGetProperty(variable.Name, out var given) && given.TryGetProperty("value", out var value))
-                AddAll(value, found);
+            if (values.ValueKind == JsonValueKind.Object && values.TryGetProperty(variable.Name, out var value) && value.ValueKind == JsonValueKind.Object && value.TryGetProperty("value", out var inner))
+                AddAll(inner, found);
         }
+    }
+
+    private static void CollectResource(JsonElement resource, HashSet<string> found)
+    {
+        if (resource.ValueKind == JsonValueKind.Object && resource.TryGetProperty("values", out var value) && resource.TryGetProperty("sensitive_values", out var mask))
+            AddMasked(value, mask, found);
     }
 
     private static void CollectChange(JsonElement change, HashSet<string> found)
@@ -64,33 +98,6 @@ public static class PlanSensitiveValues
             if (change.TryGetProperty(valueName, out var value) && change.TryGetProperty(maskName, out var mask))
                 AddMasked(value, mask, found);
         }
-    }
-
-    /// <summary>A <c>values</c> block: outputs with <c>sensitive</c>, resources with <c>sensitive_values</c>, child modules.</summary>
-    private static void CollectValues(JsonElement values, HashSet<string> found)
-    {
-        if (values.ValueKind != JsonValueKind.Object) return;
-        if (values.TryGetProperty("outputs", out var outputs) && outputs.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var output in outputs.EnumerateObject())
-            {
-                if (IsTrue(output.Value, "sensitive") && output.Value.TryGetProperty("value", out var value))
-                    AddAll(value, found);
-            }
-        }
-        if (values.TryGetProperty("root_module", out var module))
-            CollectModule(module, found);
-    }
-
-    private static void CollectModule(JsonElement module, HashSet<string> found)
-    {
-        foreach (var resource in Array(module, "resources"))
-        {
-            if (resource.TryGetProperty("values", out var value) && resource.TryGetProperty("sensitive_values", out var mask))
-                AddMasked(value, mask, found);
-        }
-        foreach (var child in Array(module, "child_modules"))
-            CollectModule(child, found);
     }
 
     /// <summary>Walks a value alongside its sensitivity mask: <c>true</c> marks the whole subtree.</summary>
@@ -138,11 +145,6 @@ public static class PlanSensitiveValues
                 break;
         }
     }
-
-    private static IEnumerable<JsonElement> Array(JsonElement parent, string name) =>
-        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array
-            ? list.EnumerateArray()
-            : [];
 
     private static bool IsTrue(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var flag) && flag.ValueKind == JsonValueKind.True;

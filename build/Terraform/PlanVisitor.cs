@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Text.Json;
 
@@ -27,6 +28,7 @@ internal sealed partial class PlanVisitor(string source, PlannedResourceSink? si
     private readonly List<OutputChange> _outputs = [];
     private readonly DriftAnalysis _driftAnalysis = new();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Visit(ref Utf8JsonReader reader)
     {
         if (_capturing)
@@ -94,6 +96,7 @@ internal sealed partial class PlanVisitor(string source, PlannedResourceSink? si
     }
 
     /// <summary>Whether the value of the property just read feeds the summary (before, after, prior_state… do not).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool IsNeeded() => _depth switch
     {
         1 => _names[1] is Name.FormatVersion or Name.TerraformVersion or Name.ResourceChanges or Name.ResourceDrift or Name.OutputChanges,
@@ -104,6 +107,7 @@ internal sealed partial class PlanVisitor(string source, PlannedResourceSink? si
         _ => true,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void OnValue(ref Utf8JsonReader reader)
     {
         if (_depth == 0) throw NotAPlan($"the JSON is a {reader.TokenType}");
@@ -154,6 +158,7 @@ internal sealed partial class PlanVisitor(string source, PlannedResourceSink? si
         : reader.ValueTextEquals("read"u8) ? "read"
         : reader.GetString()!;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Name Classify(ref Utf8JsonReader reader)
     {
         var span = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan;

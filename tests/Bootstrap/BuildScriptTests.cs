@@ -89,6 +89,42 @@ public sealed class BuildScriptTests(RepositoryCopy repository) : IClassFixture<
     }
 
     [Fact]
+    public async Task Sizes_and_times_decide_first_and_any_difference_is_settled_by_content()
+    {
+        var stamp = Path.Combine(repository.Root, ".nuke", "temp", "build-bin.stat-stamp");
+        async Task<(bool Compiled, DateTime Stamp)> RunAsync()
+        {
+            var run = await repository.RunAsync(["--plan"]);
+            Assert.True(run.ExitCode == 0, run.StandardOutput + run.StandardError);
+            return (run.StandardError.Contains("compiling build/"), File.GetLastWriteTimeUtc(stamp));
+        }
+        var first = await RunAsync();
+
+        // Nothing changed: the sizes and times match, no hash is computed and the stamp is left as it is.
+        var warm = await RunAsync();
+        Assert.False(warm.Compiled);
+        Assert.Equal(first.Stamp, warm.Stamp);
+
+        // A new time on the same content: the content hash decides (no compile), and the stamp takes the new time.
+        var source = Path.Combine(repository.Root, "build", "Build.cs");
+        File.SetLastWriteTimeUtc(source, DateTime.UtcNow.AddMinutes(-5));
+        var touched = await RunAsync();
+        Assert.False(touched.Compiled);
+        Assert.NotEqual(warm.Stamp, touched.Stamp);
+        Assert.Contains(" " + new FileInfo(source).Length + " ", File.ReadAllText(stamp));
+
+        // An edit compiles, once; so does a damaged compiled build, whatever its time.
+        await File.AppendAllTextAsync(source, "\n");
+        Assert.True((await RunAsync()).Compiled);
+        Assert.False((await RunAsync()).Compiled);
+        var dll = Path.Combine(repository.Root, ".nuke", "temp", "build-bin", "BuildEngine.dll");
+        var time = File.GetLastWriteTimeUtc(dll);
+        await using (var stream = File.OpenWrite(dll)) stream.SetLength(100);
+        File.SetLastWriteTimeUtc(dll, time);
+        Assert.True((await RunAsync()).Compiled);
+    }
+
+    [Fact]
     public async Task The_inputs_hash_changes_when_and_only_when_the_builds_inputs_change()
     {
         async Task<string> HashAsync()

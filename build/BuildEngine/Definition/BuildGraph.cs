@@ -6,14 +6,16 @@ namespace BuildEngine.Definition;
 /// <summary>The read-only model of a build: targets, their relations, parameters. Generators read this.</summary>
 public sealed class BuildGraph
 {
-    private readonly ImmutableDictionary<string, TargetNode> _byName;
+    // A plain dictionary, never written after construction: the immutable one costs every start its JIT.
+    private readonly Dictionary<string, TargetNode> _byName;
 
     internal BuildGraph(ImmutableArray<TargetNode> targets, ImmutableArray<ParameterNode> parameters, string defaultTarget)
     {
         Targets = targets;
         Parameters = parameters;
         DefaultTarget = defaultTarget;
-        _byName = targets.ToImmutableDictionary(t => t.Name, StringComparer.OrdinalIgnoreCase);
+        _byName = new Dictionary<string, TargetNode>(targets.Length, StringComparer.OrdinalIgnoreCase);
+        foreach (var target in targets) _byName[target.Name] = target;
     }
 
     /// <summary>All targets in declaration order.</summary>

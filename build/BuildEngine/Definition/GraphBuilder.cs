@@ -35,11 +35,29 @@ internal static class GraphBuilder
         ImmutableArray<string> Names(string owner, IEnumerable<Target> targets) =>
             [.. targets.Select(t => NameOf(t, owner)).Distinct()];
 
-        ImmutableArray<string> Inverse(string name, Func<TargetDefinition, List<Target>> relation) =>
-            [.. definitions.Where(d => relation(d.Definition).Any(t => NameOf(t, d.Name) == name)).Select(d => d.Name)];
+        // Each reference resolved once (a delegate's Method is reflection): who names a target in a relation, in declaration order.
+        Dictionary<string, List<string>> Inverted(Func<TargetDefinition, List<Target>> relation)
+        {
+            var inverted = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+            foreach (var (name, definition) in definitions)
+            {
+                foreach (var target in relation(definition).Select(t => NameOf(t, name)).Distinct())
+                {
+                    if (!inverted.TryGetValue(target, out var names)) inverted[target] = names = [];
+                    names.Add(name);
+                }
+            }
+            return inverted;
+        }
+        ImmutableArray<string> Inverse(string name, Dictionary<string, List<string>> inverted) =>
+            inverted.TryGetValue(name, out var names) ? [.. names] : [];
 
         if (!definitions.Any(d => d.Name == defaultTarget))
             throw new DefinitionException($"The default target '{defaultTarget}' is not a Target property of {build.GetType().Name}.");
+
+        var dependentFor = Inverted(x => x.DependentForTargets);
+        var triggeredBy = Inverted(x => x.TriggeredByTargets);
+        var before = Inverted(x => x.BeforeTargets);
 
         var nodes = definitions.Select((entry, index) =>
         {
@@ -49,9 +67,9 @@ internal static class GraphBuilder
                 Name = name,
                 DeclarationIndex = index,
                 Description = d.DescriptionText,
-                DependsOn = Names(name, d.DependsOnTargets).Union(Inverse(name, x => x.DependentForTargets)).ToImmutableArray(),
-                Triggers = Names(name, d.TriggersTargets).Union(Inverse(name, x => x.TriggeredByTargets)).ToImmutableArray(),
-                RunsAfter = Names(name, d.AfterTargets).Union(Inverse(name, x => x.BeforeTargets)).ToImmutableArray(),
+                DependsOn = Names(name, d.DependsOnTargets).Union(Inverse(name, dependentFor)).ToImmutableArray(),
+                Triggers = Names(name, d.TriggersTargets).Union(Inverse(name, triggeredBy)).ToImmutableArray(),
+                RunsAfter = Names(name, d.AfterTargets).Union(Inverse(name, before)).ToImmutableArray(),
                 StaticConditions = [.. d.StaticConditions],
                 DynamicConditions = [.. d.DynamicConditions],
                 Requirements = [.. d.Requirements],
@@ -62,7 +80,7 @@ internal static class GraphBuilder
                 IsDefault = name == defaultTarget,
                 Produces = [.. d.ProducedPaths],
                 Consumes = [.. d.ConsumedFiles.Select(c => new ConsumedFiles(NameOf(c.Target, name), [.. c.Paths]))],
-                Metadata = d.MetadataEntries.ToImmutableDictionary(),
+                Metadata = d.MetadataEntries.Count == 0 ? ImmutableDictionary<string, string>.Empty : d.MetadataEntries.ToImmutableDictionary(),
                 MaxDuration = d.MaxDurationValue,
                 Actions = [.. d.Actions],
             };

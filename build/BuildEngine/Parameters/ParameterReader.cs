@@ -16,11 +16,15 @@ internal static class ParameterReader
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var type = build.GetType(); type is not null && type != typeof(object); type = type.BaseType)
         {
-            foreach (var member in type.GetMembers(Members | BindingFlags.DeclaredOnly).OrderBy(m => m.MetadataToken))
+            // Fields and properties only, and the cheap IsDefined before any attribute is made: the build type has
+            // hundreds of members, and this runs at every start.
+            var members = type.GetFields(Members | BindingFlags.DeclaredOnly).Cast<MemberInfo>()
+                .Concat(type.GetProperties(Members | BindingFlags.DeclaredOnly))
+                .Where(m => m.IsDefined(typeof(ParameterAttribute), inherit: false))
+                .OrderBy(m => m.MetadataToken);
+            foreach (var member in members)
             {
-                var attribute = member.GetCustomAttribute<ParameterAttribute>();
-                if (attribute is null || member is not (FieldInfo or PropertyInfo))
-                    continue;
+                var attribute = member.GetCustomAttribute<ParameterAttribute>()!;
                 if (!seen.Add(ParameterNames.Normalize(member.Name)))
                     throw new DefinitionException($"Parameter '{member.Name}' is declared twice (names compare without case, dashes and underscores).");
                 var memberType = TypeOf(member);

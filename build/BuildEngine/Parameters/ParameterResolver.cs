@@ -56,13 +56,26 @@ internal sealed class ParameterResolver(
             if (environment.TryGetValue(name, out var value))
                 return FromEnvironment(name, value);
         }
-        var key = ParameterNames.Normalize(parameter.Name);
-        foreach (var (name, value) in environment.OrderBy(e => e.Key, StringComparer.Ordinal))
+        return ByNormalizedName.TryGetValue(ParameterNames.Normalize(parameter.Name), out var other) ? FromEnvironment(other.Name, other.Value) : null;
+    }
+
+    private Dictionary<string, (string Name, string Value)>? _byNormalizedName;
+
+    /// <summary>Every variable under its normalized name, once per run; of two spellings the first in ordinal order wins.</summary>
+    private Dictionary<string, (string Name, string Value)> ByNormalizedName
+    {
+        get
         {
-            if (ParameterNames.Normalize(name) == key)
-                return FromEnvironment(name, value);
+            if (_byNormalizedName is not null) return _byNormalizedName;
+            _byNormalizedName = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
+            foreach (var (name, value) in environment)
+            {
+                var key = ParameterNames.Normalize(name);
+                if (!_byNormalizedName.TryGetValue(key, out var known) || string.CompareOrdinal(name, known.Name) < 0)
+                    _byNormalizedName[key] = (name, value);
+            }
+            return _byNormalizedName;
         }
-        return null;
     }
 
     private RawValue FromEnvironment(string name, string value) =>
