@@ -1,6 +1,4 @@
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using BuildEngine;
 
 namespace Pipeline.Terraform;
@@ -11,9 +9,18 @@ public static class PlanSummaryFormats
     /// <summary>Writes the format the file's extension asks for: .json, .md or .txt.</summary>
     public static void Save(PlanSummary summary, string path)
     {
-        var content = Path.GetExtension(path).ToLowerInvariant() switch
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        if (extension == ".json")
         {
-            ".json" => ToJson(summary),
+            AtomicFile.Write(path, stream =>
+            {
+                using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
+                PlanSummaryJson.Write(summary, writer);
+            });
+            return;
+        }
+        var content = extension switch
+        {
             ".md" or ".markdown" => ToMarkdown(summary),
             ".txt" or ".text" => ToText(summary),
             var other => throw new ArgumentException($"Summary file {path}: extension '{other}' is not one of .json, .md, .txt."),
@@ -23,41 +30,9 @@ public static class PlanSummaryFormats
 
     public static string ToJson(PlanSummary summary)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, NewLine = "\n", Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("format_version", summary.FormatVersion);
-            writer.WriteString("terraform_version", summary.TerraformVersion);
-            writer.WriteBoolean("has_changes", summary.HasChanges);
-            writer.WriteBoolean("destroys", summary.Destroys);
-            foreach (var action in Enum.GetValues<PlanAction>())
-                writer.WriteNumber(JsonName(action), summary.Count(action));
-            writer.WriteStartObject("addresses");
-            foreach (var action in Enum.GetValues<PlanAction>())
-            {
-                writer.WriteStartArray(JsonName(action));
-                foreach (var address in summary[action]) writer.WriteStringValue(address);
-                writer.WriteEndArray();
-            }
-            writer.WriteEndObject();
-            writer.WriteStartObject("outputs");
-            foreach (var output in summary.Outputs) writer.WriteString(output.Name, output.Action);
-            writer.WriteEndObject();
-            writer.WriteStartArray("drift");
-            foreach (var address in summary.Drift) writer.WriteStringValue(address);
-            writer.WriteEndArray();
-            writer.WriteStartObject("drift_changes");
-            foreach (var drifted in summary.DriftDetails)
-            {
-                writer.WriteStartArray(drifted.Address);
-                foreach (var change in drifted.Changes) writer.WriteStringValue(change);
-                writer.WriteEndArray();
-            }
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+        using var writer = new StringWriter { NewLine = "\n" };
+        PlanSummaryJson.Write(summary, writer);
+        return writer.ToString();
     }
 
     public static string ToMarkdown(PlanSummary summary)
@@ -114,7 +89,6 @@ public static class PlanSummaryFormats
         return text.ToString();
     }
 
-    private static string JsonName(PlanAction action) => action == PlanAction.NoOp ? "no_op" : PlanSummary.Label(action);
 
     private static string Heading(PlanAction action) => action switch
     {
