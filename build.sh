@@ -4,7 +4,12 @@
 # difference it hashes the content and checks the compiled build is whole, as a fresh clone needs: no MSBuild.
 set -eo pipefail
 
-ROOT_DIRECTORY="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# The script's folder without starting a process (dirname, a subshell): the warm path is measured in milliseconds.
+script_directory="${BASH_SOURCE[0]%/*}"
+if [[ "$script_directory" == "${BASH_SOURCE[0]}" ]]; then script_directory=.; fi
+builtin cd -- "$script_directory"
+ROOT_DIRECTORY="$PWD"
+builtin cd -- "$OLDPWD"
 TEMP_DIRECTORY="$ROOT_DIRECTORY/.nuke/temp"
 BIN_DIRECTORY="$TEMP_DIRECTORY/build-bin"
 STAMP_FILE="$BIN_DIRECTORY/.inputs-stamp"

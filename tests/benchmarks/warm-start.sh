@@ -25,14 +25,18 @@ nuke_style() {
 }
 
 dotnet build tests/benchmarks/empty-program/empty-program.csproj -c Release -o "$WORK/empty" --nologo -v q > /dev/null
-# Warm every path first: compiled build, restored packages, the stamps build.sh keeps.
+# Warm each path first: compiled build, the stamps build.sh keeps; NUKE-style's restore right before its own block,
+# since an MSBuild run leaves the machine busy for a while after it.
 ./build.sh --plan > /dev/null; ./build.sh --plan > /dev/null
-nuke_style > /dev/null 2>&1
 
 empty=(); direct=(); ours=(); nuke=()
 for _ in $(seq "$RUNS"); do empty+=("$(seconds dotnet "$WORK/empty/empty-program.dll")"); done
-for _ in $(seq "$RUNS"); do direct+=("$(seconds dotnet .nuke/temp/build-bin/_build.dll --plan)"); done
-for _ in $(seq "$RUNS"); do ours+=("$(seconds ./build.sh --plan)"); done
+# The DLL and build.sh in turn, so that a machine getting busier or quieter weighs on both alike.
+for _ in $(seq "$RUNS"); do
+  direct+=("$(seconds dotnet .nuke/temp/build-bin/_build.dll --plan)")
+  ours+=("$(seconds ./build.sh --plan)")
+done
+nuke_style > /dev/null 2>&1
 for _ in $(seq "$RUNS"); do nuke+=("$(seconds nuke_style)"); done
 
 empty_m=$(printf '%s\n' "${empty[@]}" | median)

@@ -24,7 +24,8 @@ internal static class ParameterReader
                 .OrderBy(m => m.MetadataToken);
             foreach (var member in members)
             {
-                var attribute = member.GetCustomAttribute<ParameterAttribute>()!;
+                var attributes = member.GetCustomAttributes(inherit: true);
+                var attribute = attributes.OfType<ParameterAttribute>().Single();
                 if (!seen.Add(ParameterNames.Normalize(member.Name)))
                     throw new DefinitionException($"Parameter '{member.Name}' is declared twice (names compare without case, dashes and underscores).");
                 var memberType = TypeOf(member);
@@ -35,7 +36,7 @@ internal static class ParameterReader
                 if (CommandLine.BuiltInOptions.Contains(ParameterNames.Normalize(member.Name)))
                     throw new DefinitionException($"Parameter '{member.Name}' clashes with the built-in option --{ParameterNames.ToKebabCase(member.Name)}.");
 
-                var isSecret = member.GetCustomAttribute<SecretAttribute>() is not null;
+                var isSecret = attributes.OfType<SecretAttribute>().Any();
                 nodes.Add(new ParameterNode
                 {
                     Name = member.Name,
@@ -43,9 +44,9 @@ internal static class ParameterReader
                     Type = memberType,
                     DefaultValue = Display(GetValue(build, member), isSecret),
                     IsSecret = isSecret,
-                    IsRequired = member.GetCustomAttribute<RequiredAttribute>() is not null,
+                    IsRequired = attributes.OfType<RequiredAttribute>().Any(),
                     EnvironmentVariable = attribute.EnvironmentVariable ?? ParameterNames.ToUpperSnakeCase(member.Name),
-                    Constraints = ParameterConstraints.Read(member),
+                    Constraints = ParameterConstraints.Read(member, attributes),
                     Member = member,
                 });
             }
