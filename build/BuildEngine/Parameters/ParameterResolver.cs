@@ -97,41 +97,55 @@ internal sealed class ParameterResolver(
         return values;
     }
 
+    /// <summary>
+    /// A parameters file, read with <see cref="Utf8JsonReader"/> alone: every run reads one, and a JsonDocument's
+    /// set-up costs a start more than the file does.
+    /// </summary>
     private void ReadFile(AbsolutePath file, Dictionary<string, RawValue> values, string? profile)
     {
         var known = graph.Parameters.Select(p => ParameterNames.Normalize(p.Name)).ToHashSet();
         var relative = file.GetRelativePathFrom(rootDirectory);
-        JsonDocument document;
+        var reader = new Utf8JsonReader(File.ReadAllBytes(file), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                throw new ParameterException($"Parameter file {relative}: expected a JSON object of parameter names and values.");
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString()!;
+                reader.Read();
+                if (name == "$schema") { reader.Skip(); continue; }
+                var key = ParameterNames.Normalize(name);
+                if (!known.Contains(key))
+                    throw new ParameterException($"Unknown parameter {ArgumentText.Show(name)} in {relative}; {NameSuggester.SuggestOption(name, graph.Parameters)}");
+                values[key] = new RawValue(JsonValues(ref reader, relative, name), profile is null ? $"{relative} ({name})" : $"{relative} ({name}; --profile {profile})", rootDirectory);
+            }
+            // Whatever follows the object (another value, a stray bracket) is refused as the reader reads it.
+            while (reader.Read()) { }
         }
         catch (JsonException e)
         {
             throw new ParameterException($"Parameter file {relative} is not valid JSON (line {e.LineNumber + 1}): expected an object of parameter names and values.");
         }
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-                throw new ParameterException($"Parameter file {relative}: expected a JSON object of parameter names and values.");
-            foreach (var property in document.RootElement.EnumerateObject())
-            {
-                if (property.Name == "$schema") continue;
-                var key = ParameterNames.Normalize(property.Name);
-                if (!known.Contains(key))
-                    throw new ParameterException($"Unknown parameter {ArgumentText.Show(property.Name)} in {relative}; {NameSuggester.SuggestOption(property.Name, graph.Parameters)}");
-                values[key] = new RawValue(JsonValues(property.Value, relative, property.Name), profile is null ? $"{relative} ({property.Name})" : $"{relative} ({property.Name}; --profile {profile})", rootDirectory);
-            }
-        }
     }
 
-    private static IReadOnlyList<string> JsonValues(JsonElement value, string file, string name) => value.ValueKind switch
+    /// <summary>A value as the strings a parameter takes: arrays flattened, numbers as written, booleans as words.</summary>
+    private static List<string> JsonValues(ref Utf8JsonReader reader, string file, string name)
     {
-        JsonValueKind.Array => [.. value.EnumerateArray().SelectMany(v => JsonValues(v, file, name))],
-        JsonValueKind.String => [value.GetString()!],
-        JsonValueKind.Number => [value.GetRawText()],
-        JsonValueKind.True => ["true"],
-        JsonValueKind.False => ["false"],
-        _ => throw new ParameterException($"Parameter '{name}' in {file}: expected a string, number, boolean or array, got {value.ValueKind}."),
-    };
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String: return [reader.GetString()!];
+            case JsonTokenType.Number: return [System.Text.Encoding.UTF8.GetString(reader.ValueSpan)];
+            case JsonTokenType.True: return ["true"];
+            case JsonTokenType.False: return ["false"];
+            case JsonTokenType.StartArray:
+                var items = new List<string>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    items.AddRange(JsonValues(ref reader, file, name));
+                return items;
+            default:
+                var kind = reader.TokenType switch { JsonTokenType.StartObject => "Object", JsonTokenType.Null => "Null", var other => other.ToString() };
+                throw new ParameterException($"Parameter '{name}' in {file}: expected a string, number, boolean or array, got {kind}.");
+        }
+    }
 }

@@ -76,6 +76,9 @@ internal static class ValueConverter
             // An empty value leaves a parameter without a default unset, as it was before (VPC_ID= in a context).
             if (value.Length == 0 && parameter.DefaultValue is null)
                 return value;
+            // The declared default needs no check (the build's author wrote it); a settings file repeating it is common.
+            if (!parameter.IsSecret && value == parameter.DefaultValue)
+                return value;
             if (parameter.Constraints.CheckText(value) is { } expected)
                 throw Error(parameter, raw, value, expected);
             return value;
