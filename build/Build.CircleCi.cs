@@ -33,7 +33,7 @@ partial class Build
         CacheKeyCommands = ["mkdir -p .nuke/temp && ./build.sh --build-inputs-hash > .nuke/temp/build-inputs-hash"],
         Caches =
         [
-            new("build-bin-v1-{{ arch }}-{{ checksum \".nuke/temp/build-inputs-hash\" }}", [".nuke/temp/build-bin"]),
+            new("build-bin-v1-{{ arch }}-{{ checksum \".nuke/temp/build-inputs-hash\" }}", [".nuke/temp/build-bin"]) { InSetup = true },
             new("tools-v1-{{ checksum \".nuke/tools.json\" }}", [".nuke/temp/tools"]),
             new("terraform-providers-v1-{{ checksum \"infra/.terraform.lock.hcl\" }}", [PluginCache]) { CreateFolders = true },
         ],

@@ -225,7 +225,7 @@ public sealed partial class CircleCiConfigTests
         {
             Image = "cimg/base:2024.01",
             CacheKeyCommands = ["./make-key > key.txt"],
-            Caches = [new("deps-{{ checksum \"lock\" }}", ["~/.cache"])],
+            Caches = [new("deps-{{ checksum \"lock\" }}", ["~/.cache"]) { InSetup = true }, new("tools-{{ checksum \"tools\" }}", ["~/.tools"])],
             Artifacts = ["out/report-{profile}.txt", "build.log"],
             ProfileScoped = new HashSet<string> { nameof(Deploy) },
             Jobs = new Dictionary<string, CircleCiJobSettings>

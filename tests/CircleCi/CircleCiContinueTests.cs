@@ -59,6 +59,10 @@ public sealed class CircleCiContinueTests : IDisposable
         Assert.True((bool)setupConfig["setup"]!);
         Assert.Equal(["CircleCiContinue"], setupConfig["jobs"]!.AsObject().Select(j => j.Key));
         Assert.Contains("Schedule trigger to create in CircleCI (Project Settings > Triggers): name nightly-drift, branch main, cron 0 4 * * *", setup);
+        // The setup job restores and saves the compiled build only: it would save the tool caches empty.
+        Assert.Contains("build-bin-v1-", setup);
+        Assert.DoesNotContain("tools-v1-", setup);
+        Assert.DoesNotContain("terraform-providers-v1-", setup);
 
         var outcome = await ContinueAsync();
         Assert.True(outcome.ExitCode == 0, outcome.Output);

@@ -40,12 +40,18 @@ public static class CircleCiGenerator
         var workflow = new WorkflowModel("setup", new CircleCiWorkflow("setup") { Targets = [target.Name] }, [new WorkflowJob(target.Name, target.Name, [])]);
         var header = Header(graph, pipeline, setup: true);
         header.Insert(1, $"Dynamic configuration: this setup workflow runs ./build.sh {target.Name}, which generates the pipeline's jobs from the targets of the commit and continues the pipeline with them.");
-        var config = new CircleCiConfig([CircleCiJobs.Define(target, pipeline, [workflow])], [workflow], header)
+        // The setup job runs no tool: it restores and saves only the caches marked for it, and stores no environment's reports.
+        var setup = pipeline with
+        {
+            Caches = [.. pipeline.Caches.Where(c => c.InSetup)],
+            Artifacts = [.. pipeline.Artifacts.Where(a => !CircleCiCommands.IsPerProfile(a))],
+        };
+        var config = new CircleCiConfig([CircleCiJobs.Define(target, setup, [workflow])], [workflow], header)
         {
             Setup = true,
             Parameters = pipeline.Parameters,
-            Executors = [CircleCiCommands.DefaultExecutor(pipeline)],
-            Commands = CircleCiCommands.Define(pipeline, pipeline.Jobs.GetValueOrDefault(target.Name)?.Setup ?? []),
+            Executors = [CircleCiCommands.DefaultExecutor(setup)],
+            Commands = CircleCiCommands.Define(setup, setup.Jobs.GetValueOrDefault(target.Name)?.Setup ?? []),
         };
         CircleCiValidator.Validate(config);
         return config;

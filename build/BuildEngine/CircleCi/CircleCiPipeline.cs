@@ -8,6 +8,12 @@ public sealed record CircleCiCache(string Key, IReadOnlyList<string> Paths)
     /// cache miss too: Terraform refuses a plugin cache folder that does not exist.
     /// </summary>
     public bool CreateFolders { get; init; }
+
+    /// <summary>
+    /// Restored and saved by the setup job of dynamic configuration too: what running any target needs (the compiled
+    /// build). The others stay with the jobs that fill them; the setup job would only save them empty.
+    /// </summary>
+    public bool InSetup { get; init; }
 }
 
 /// <summary>A set-up step some jobs share: a reusable command (<paramref name="Name"/>) that runs one shell command.</summary>
