@@ -15,7 +15,9 @@ public sealed class GeneratedFiles(AbsolutePath rootDirectory, IEnumerable<Gener
     public static readonly GeneratedFile Schema = new(".nuke/build.schema.json", SchemaGenerator.Generate);
     public static readonly GeneratedFile LaunchSettings = new("build/Properties/launchSettings.json", LaunchSettingsGenerator.Generate);
 
-    private readonly IReadOnlyList<GeneratedFile> _files = [.. files];
+    // Listed only when something is generated or checked: listing them builds the pipeline declarations (the CircleCI
+    // one reads every parameters file), which a warm start whose stamp matches never needs.
+    private readonly Lazy<IReadOnlyList<GeneratedFile>> _files = new(() => [.. files]);
 
     /// <summary>Regenerates only when the build or its parameter files differ from the ones that last did (a cheap check on warm starts).</summary>
     public IReadOnlyList<string> UpdateIfBuildChanged(BuildGraph graph, string buildIdentity)
@@ -59,7 +61,7 @@ public sealed class GeneratedFiles(AbsolutePath rootDirectory, IEnumerable<Gener
 
     private IEnumerable<(GeneratedFile File, string Content)> Stale(BuildGraph graph)
     {
-        foreach (var file in _files)
+        foreach (var file in _files.Value)
         {
             var content = file.Generate(graph);
             var path = rootDirectory / file.RelativePath;
