@@ -104,10 +104,6 @@ function Find-Dotnet {
     return $null
 }
 
-# A run that executes targets gets hot code optimized without the runtime's 100 ms call-counting delay (the plan
-# reader reads in two thirds of the time); a run that only plans or prints help keeps the default, which starts quickest.
-if (-not ($args | Where-Object { $_ -in '--plan', '--help', '-h', '--build-inputs-hash' })) { $env:DOTNET_TC_CallCountingDelayMs = '0' }
-
 if ($args.Count -eq 1 -and $args[0] -eq '--build-inputs-hash') {
     Get-InputsHash
     exit 0

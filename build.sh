@@ -20,15 +20,6 @@ DOTNET_INSTALL_DIRECTORY="$TEMP_DIRECTORY/dotnet-unix"
 DOTNET_INSTALL_URL="https://dot.net/v1/dotnet-install.sh"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 DOTNET_GENERATE_ASPNET_CERTIFICATE=false
-# A run that executes targets gets hot code (the plan reader, System.Text.Json under it) optimized without the
-# runtime's 100 ms call-counting delay: a 100,000-change plan reads in two thirds of the time. A run that only
-# plans or prints help keeps the default, which starts quickest.
-introspection=""
-for argument in "$@"; do
-  case "$argument" in --plan|--help|-h|--build-inputs-hash) introspection=1 ;; esac
-done
-if [[ -z "$introspection" ]]; then export DOTNET_TC_CallCountingDelayMs=0; fi
-
 # sha256sum (GNU) or shasum (macOS): the same "<hash>  <path>" lines.
 if command -v sha256sum > /dev/null; then SHA256=(sha256sum); else SHA256=(shasum -a 256); fi
 

@@ -31,7 +31,7 @@ partial class Build
 
     FeedbackRun FeedbackRun => new()
     {
-        RunId = Ci.WorkflowId ?? _localRunId,
+        RunId = Ci.WorkflowId ?? LocalRunId,
         Project = ProjectName,
         Environment = DeployEnvironment,
         Commit = Ci.Commit,
@@ -43,7 +43,8 @@ partial class Build
         PullRequestUrl = Ci.PullRequestUrl,
     };
 
-    readonly string _localRunId = Guid.NewGuid().ToString("N");
+    string LocalRunId => _localRunId ??= Guid.NewGuid().ToString("N");
+    string? _localRunId;
 
     GitHubFeedback? _gitHub;
 

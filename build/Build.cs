@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using BuildEngine;
 using BuildEngine.Definition;
 using BuildEngine.Parameters;
@@ -10,7 +9,7 @@ partial class Build : BuildBase
 {
     public static Task<int> Main() => Execute(DefaultTarget);
 
-    internal static readonly Expression<Func<Build, Target>> DefaultTarget = x => x.Validate;
+    internal static readonly Func<Build, Target> DefaultTarget = x => x.Validate;
 
     [Parameter("Deployment environment (selects infra/environments/<env>.*)"), EnvironmentName] readonly string DeployEnvironment = "dev";
     [Parameter("Project name: prefixes SSM parameters, tags images"), ProjectName] readonly string ProjectName = "gitops-demo";

@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using System.Runtime.InteropServices;
 using BuildEngine.Ci;
 using BuildEngine.CircleCi;
@@ -46,7 +45,7 @@ public abstract class BuildBase
     public BuildGraph Graph => Context.Graph ?? throw new InvalidOperationException("The graph is not built yet.");
 
     /// <summary>Where a parameter's value came from: the command line, the environment, a parameters file, or its default.</summary>
-    public Parameters.ParameterSource SourceOf(string parameter) => Context.ParameterSources.GetValueOrDefault(parameter, Parameters.ParameterSource.Default);
+    public Parameters.ParameterSource SourceOf(string parameter) => Context.ParameterSources?.Of(parameter) ?? Parameters.ParameterSource.Default;
 
     /// <summary>The targets this run executes, in order (skipped ones left out); known once the run is planned.</summary>
     public IReadOnlyList<string> ScheduledTargets =>
@@ -99,7 +98,7 @@ public abstract class BuildBase
         throw new TargetSkippedException($"'{executable}' is not installed (CI fails here)");
     }
 
-    protected static async Task<int> Execute<TBuild>(Expression<Func<TBuild, Target>> defaultTarget)
+    protected static async Task<int> Execute<TBuild>(Func<TBuild, Target> defaultTarget)
         where TBuild : BuildBase, new()
     {
         using var cancellation = new CancellationTokenSource();
@@ -137,7 +136,7 @@ internal sealed class BuildContext(BuildHost host, BuildOutput output)
     public ToolRunner Tools { get; } = new(output, host.Environment);
     public BuildGraph? Graph { get; set; }
     public Planning.ExecutionPlan? Plan { get; set; }
-    public IReadOnlyDictionary<string, Parameters.ParameterSource> ParameterSources { get; set; } = new Dictionary<string, Parameters.ParameterSource>();
+    public Parameters.ParameterSources? ParameterSources { get; set; }
     private CiEnvironment? _ci;
     public CiEnvironment Ci => _ci ??= CiEnvironment.Detect(Host.Environment, Host.RootDirectory, Host.IsCi);
 }

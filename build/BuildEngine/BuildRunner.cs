@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Linq.Expressions;
 using BuildEngine.Definition;
 using BuildEngine.Execution;
 using BuildEngine.Generation;
@@ -22,7 +21,7 @@ public static class ExitCodes
 public static class BuildRunner
 {
     public static async Task<int> RunAsync<TBuild>(
-        IReadOnlyList<string> args, BuildHost host, Expression<Func<TBuild, Target>> defaultTarget, CancellationToken cancellationToken)
+        IReadOnlyList<string> args, BuildHost host, Func<TBuild, Target> defaultTarget, CancellationToken cancellationToken)
         where TBuild : BuildBase, new()
     {
         var stopwatch = Stopwatch.StartNew();
@@ -32,7 +31,7 @@ public static class BuildRunner
         build.Attach(context);
         try
         {
-            var graph = GraphBuilder.Build(build, GraphBuilder.TargetName(defaultTarget));
+            var graph = GraphBuilder.Build(build, defaultTarget(build));
             context.Graph = graph;
             var commandLine = CommandLine.Parse(args, graph.Parameters, output.Masker.Register);
             if (commandLine.ShowHelp)
@@ -85,9 +84,23 @@ public static class BuildRunner
         // On CI generated files are checked, never rewritten: a stale committed file must fail, not heal itself.
         if (host.IsCi) return;
         // Generated files come from the compiled build and from the parameter files (a profile's RequireApproval).
-        var identity = $"{build.GetType().Assembly.ManifestModule.ModuleVersionId}/{typeof(BuildRunner).Assembly.ManifestModule.ModuleVersionId}/{GeneratedFiles.ParameterFilesFingerprint(host.RootDirectory)}";
+        var identity = $"{Hex(build.GetType().Assembly.ManifestModule.ModuleVersionId)}/{Hex(typeof(BuildRunner).Assembly.ManifestModule.ModuleVersionId)}/{GeneratedFiles.ParameterFilesFingerprint(host.RootDirectory)}";
         foreach (var written in new GeneratedFiles(host.RootDirectory, build.GetGeneratedFiles()).UpdateIfBuildChanged(graph, identity))
             output.Detail($"Regenerated {written}");
+    }
+
+    /// <summary>By hand: the runtime's Guid formatting has no precompiled code on this path and costs every start its compile.</summary>
+    private static string Hex(Guid id)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes);
+        var text = new char[32];
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            text[2 * i] = "0123456789abcdef"[bytes[i] >> 4];
+            text[2 * i + 1] = "0123456789abcdef"[bytes[i] & 0xf];
+        }
+        return new string(text);
     }
 
     /// <summary>Requirements of every target that will run are checked before any runs: nothing half-done.</summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 
@@ -11,15 +10,12 @@ namespace BuildEngine;
 /// </summary>
 public static class ControlCharacters
 {
-    private static readonly SearchValues<char> Unsafe = SearchValues.Create(BuildUnsafe(allowLineBreaks: false));
-    private static readonly SearchValues<char> UnsafeExceptLineBreaks = SearchValues.Create(BuildUnsafe(allowLineBreaks: true));
-
-    /// <summary>ESC starts the colour sequences tools print; tab and line feed lay text out.</summary>
-    private static readonly SearchValues<char> UnsafeForDisplay = SearchValues.Create(BuildUnsafe(allowLineBreaks: true).Replace("\u001b", "") + "\r");
+    /// <summary>Which characters count: all of them, all but CR, LF and tab, or those a display escapes.</summary>
+    private enum Set { All, ExceptLineBreaks, ForDisplay }
 
     /// <summary>The position of the first such character, or -1; <paramref name="allowLineBreaks"/> admits CR, LF and tab.</summary>
     public static int IndexOf(string value, bool allowLineBreaks = false) =>
-        value.AsSpan().IndexOfAny(allowLineBreaks ? UnsafeExceptLineBreaks : Unsafe);
+        IndexOf(value, allowLineBreaks ? Set.ExceptLineBreaks : Set.All);
 
     /// <summary><c>U+202E</c>: how a character is named in an error.</summary>
     public static string Name(char c) => $"U+{(int)c:X4}";
@@ -30,16 +26,16 @@ public static class ControlCharacters
     /// </summary>
     public static string EscapeForDisplay(string text)
     {
-        if (text.AsSpan().IndexOfAny(UnsafeForDisplay) < 0) return text;
+        if (IndexOf(text, Set.ForDisplay) < 0) return text;
         if (text.Contains("\r\n", StringComparison.Ordinal)) text = text.Replace("\r\n", "\n", StringComparison.Ordinal);
         var span = text.AsSpan();
-        var first = span.IndexOfAny(UnsafeForDisplay);
+        var first = IndexOf(span, Set.ForDisplay);
         if (first < 0) return text;
         var builder = new StringBuilder(text.Length + 16);
         builder.Append(span[..first]);
         foreach (var c in span[first..])
         {
-            if (UnsafeForDisplay.Contains(c)) AppendEscape(builder, c);
+            if (IsUnsafe(c, Set.ForDisplay)) AppendEscape(builder, c);
             else builder.Append(c);
         }
         return builder.ToString();
@@ -52,7 +48,7 @@ public static class ControlCharacters
         var builder = new StringBuilder(text.Length + 16);
         foreach (var c in text)
         {
-            if (Unsafe.Contains(c)) AppendEscape(builder, c);
+            if (IsUnsafe(c, Set.All)) AppendEscape(builder, c);
             else builder.Append(c);
         }
         return builder.ToString();
@@ -67,18 +63,32 @@ public static class ControlCharacters
         _ => "\\u" + ((int)c).ToString("X4", CultureInfo.InvariantCulture),
     });
 
-    private static string BuildUnsafe(bool allowLineBreaks)
+    /// <summary>
+    /// Printable ASCII is skipped vectorized, the rest classified one by one. Not SearchValues: building one for these
+    /// sets costs every start about 10 ms.
+    /// </summary>
+    private static int IndexOf(ReadOnlySpan<char> text, Set set)
     {
-        var characters = new StringBuilder();
-        for (var c = '\0'; c < ' '; c++)
+        for (var start = 0; ;)
         {
-            if (allowLineBreaks && c is '\n' or '\r' or '\t') continue;
-            characters.Append(c);
+            var next = text[start..].IndexOfAnyExceptInRange(' ', '~');
+            if (next < 0) return -1;
+            var at = start + next;
+            if (IsUnsafe(text[at], set)) return at;
+            start = at + 1;
         }
-        for (var c = '\u007f'; c <= '\u009f'; c++)
-            characters.Append(c);
-        // Arabic letter mark, LRM, RLM, the separators, embeddings and overrides (LRE…RLO), isolates (LRI…PDI).
-        characters.Append("\u061c\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069");
-        return characters.ToString();
     }
+
+    /// <summary>ESC starts the colour sequences tools print; tab and line feed lay text out.</summary>
+    private static bool IsUnsafe(char c, Set set) => c switch
+    {
+        '\n' or '\t' => set == Set.All,
+        '\r' => set != Set.ExceptLineBreaks,
+        '\u001b' => set != Set.ForDisplay,
+        < ' ' => true,
+        >= '\u007f' and <= '\u009f' => true,
+        // Arabic letter mark, LRM, RLM, the separators, embeddings and overrides (LRE…RLO), isolates (LRI…PDI).
+        '\u061c' or '\u200e' or '\u200f' or (>= '\u2028' and <= '\u202e') or (>= '\u2066' and <= '\u2069') => true,
+        _ => false,
+    };
 }

@@ -121,8 +121,10 @@ internal sealed class DriftAnalysis
                 drifted.Add(new DriftedResource(entry.Address, changes));
         }
         // A rule added outside Terraform stays in the group's state after the next apply: no drift entry shows it then.
-        foreach (var (id, group) in _groups.Where(g => !reported.Contains(g.Key) && _groupsWithRuleResources.Contains(g.Key)))
+        foreach (var (id, group) in _groups)
         {
+            if (reported.Contains(id) || !_groupsWithRuleResources.Contains(id))
+                continue;
             var unmanaged = UnmanagedRules(id);
             if (unmanaged.Count == 0)
                 continue;

@@ -56,6 +56,10 @@ public sealed record PlanSummary
         ? $"{Count(PlanAction.Create)} to add, {Count(PlanAction.Update)} to change, {Count(PlanAction.Delete)} to destroy, {Count(PlanAction.Replace)} to replace"
         : "no changes";
 
+    /// <summary>Every action, in declaration order (what <c>Enum.GetValues</c> gives, without its reflection).</summary>
+    public static readonly PlanAction[] Actions =
+        [PlanAction.Create, PlanAction.Update, PlanAction.Delete, PlanAction.Replace, PlanAction.Read, PlanAction.NoOp, PlanAction.Forget];
+
     /// <summary>Actions in the order people should read them: what destroys first.</summary>
     public static readonly PlanAction[] ReadingOrder =
         [PlanAction.Delete, PlanAction.Replace, PlanAction.Forget, PlanAction.Create, PlanAction.Update, PlanAction.Read, PlanAction.NoOp];

@@ -16,23 +16,24 @@ internal static class PlanSummaryJson
         Property(writer, 1, "terraform_version"); Text(writer, summary.TerraformVersion); writer.Write(",\n");
         Property(writer, 1, "has_changes"); writer.Write(summary.HasChanges ? "true" : "false"); writer.Write(",\n");
         Property(writer, 1, "destroys"); writer.Write(summary.Destroys ? "true" : "false"); writer.Write(",\n");
-        foreach (var action in Enum.GetValues<PlanAction>())
+        foreach (var action in PlanSummary.Actions)
         {
             Property(writer, 1, Name(action));
             writer.Write(summary.Count(action).ToString(CultureInfo.InvariantCulture));
             writer.Write(",\n");
         }
         Property(writer, 1, "addresses");
-        Object(writer, 1, Enum.GetValues<PlanAction>().Select(a => (Name(a), (Action<TextWriter, int>)((w, depth) => Array(w, depth, summary[a])))));
+        var actions = PlanSummary.Actions;
+        Object(writer, 1, actions.Length, i => Name(actions[i]), (w, depth, i) => Array(w, depth, summary[actions[i]]));
         writer.Write(",\n");
         Property(writer, 1, "outputs");
-        Object(writer, 1, summary.Outputs.Select(o => (o.Name, (Action<TextWriter, int>)((w, _) => Text(w, o.Action)))));
+        Object(writer, 1, summary.Outputs.Count, i => summary.Outputs[i].Name, (w, _, i) => Text(w, summary.Outputs[i].Action));
         writer.Write(",\n");
         Property(writer, 1, "drift");
         Array(writer, 1, summary.Drift);
         writer.Write(",\n");
         Property(writer, 1, "drift_changes");
-        Object(writer, 1, summary.DriftDetails.Select(d => (d.Address, (Action<TextWriter, int>)((w, depth) => Array(w, depth, d.Changes)))));
+        Object(writer, 1, summary.DriftDetails.Count, i => summary.DriftDetails[i].Address, (w, depth, i) => Array(w, depth, summary.DriftDetails[i].Changes));
         writer.Write("\n}\n");
     }
 
@@ -47,17 +48,16 @@ internal static class PlanSummaryJson
         writer.Write(": ");
     }
 
-    private static void Object(TextWriter writer, int depth, IEnumerable<(string Name, Action<TextWriter, int> Value)> properties)
+    /// <summary>An object of <paramref name="count"/> properties, by index: no tuples (their generic code is compiled at every run).</summary>
+    private static void Object(TextWriter writer, int depth, int count, Func<int, string> name, Action<TextWriter, int, int> value)
     {
-        var first = true;
-        foreach (var (name, value) in properties)
+        if (count == 0) { writer.Write("{}"); return; }
+        for (var i = 0; i < count; i++)
         {
-            writer.Write(first ? "{\n" : ",\n");
-            first = false;
-            Property(writer, depth + 1, name);
-            value(writer, depth + 1);
+            writer.Write(i == 0 ? "{\n" : ",\n");
+            Property(writer, depth + 1, name(i));
+            value(writer, depth + 1, i);
         }
-        if (first) { writer.Write("{}"); return; }
         writer.Write('\n');
         Indent(writer, depth);
         writer.Write('}');

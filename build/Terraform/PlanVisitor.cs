@@ -24,7 +24,8 @@ internal sealed partial class PlanVisitor(string source, PlannedResourceSink? si
     private readonly List<string> _actions = [];
     private string? _address, _mode, _type, _resourceName, _index, _moduleAddress, _outputName;
 
-    private readonly Dictionary<PlanAction, List<string>> _resources = [];
+    /// <summary>Addresses by action, indexed by the action's value.</summary>
+    private readonly List<string>?[] _resources = new List<string>?[PlanSummary.Actions.Length];
     private readonly List<OutputChange> _outputs = [];
     private readonly DriftAnalysis _driftAnalysis = new();
 
@@ -203,12 +204,21 @@ internal sealed partial class PlanVisitor(string source, PlannedResourceSink? si
         return _moduleAddress is null ? local : $"{_moduleAddress}.{local}";
     }
 
+    private Dictionary<PlanAction, IReadOnlyList<string>> ResourcesByAction()
+    {
+        var resources = new Dictionary<PlanAction, IReadOnlyList<string>>();
+        foreach (var action in PlanSummary.Actions)
+        {
+            if (_resources[(int)action] is { } list) resources[action] = list;
+        }
+        return resources;
+    }
+
     private void EndResourceChange()
     {
         var action = Classify(_actions)
             ?? throw new PlanParseException($"{source}: resource change {EntryAddress()} has actions [{string.Join(", ", _actions)}]; expected create, update, delete, read, no-op, forget or a replacement.");
-        if (!_resources.TryGetValue(action, out var list))
-            _resources[action] = list = [];
+        var list = _resources[(int)action] ??= [];
         var address = EntryAddress();
         list.Add(address);
         if (_type is null || _mode is not (null or "managed"))
@@ -260,7 +270,7 @@ internal sealed partial class PlanVisitor(string source, PlannedResourceSink? si
         {
             FormatVersion = _formatVersion,
             TerraformVersion = _terraformVersion,
-            Resources = _resources.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Value),
+            Resources = ResourcesByAction(),
             Outputs = _outputs,
             Drift = [.. drifted.Select(d => d.Address)],
             DriftDetails = drifted,

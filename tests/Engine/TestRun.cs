@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using BuildEngine;
 using BuildEngine.Definition;
 
@@ -45,7 +44,7 @@ public sealed record RunOutcome(int ExitCode, string Output, string Log);
 public static class TestRun
 {
     public static async Task<RunOutcome> RunAsync<TBuild>(
-        TempRoot root, Expression<Func<TBuild, Target>> defaultTarget, string[] args,
+        TempRoot root, Func<TBuild, Target> defaultTarget, string[] args,
         Dictionary<string, string>? environment = null, CancellationToken cancellationToken = default)
         where TBuild : BuildBase, new()
     {
@@ -62,7 +61,7 @@ public static class TestRun
         return new RunOutcome(exitCode, console.ToString(), log.FileExists() ? File.ReadAllText(log) : "");
     }
 
-    public static async Task<RunOutcome> RunAsync<TBuild>(Expression<Func<TBuild, Target>> defaultTarget, params string[] args)
+    public static async Task<RunOutcome> RunAsync<TBuild>(Func<TBuild, Target> defaultTarget, params string[] args)
         where TBuild : BuildBase, new()
     {
         using var root = new TempRoot();

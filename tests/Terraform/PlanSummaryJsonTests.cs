@@ -71,6 +71,8 @@ public sealed class PlanSummaryJsonTests
         Assert.Equal(Oracle(summary), PlanSummaryFormats.ToJson(summary));
         var empty = new PlanSummary { FormatVersion = "1.0", TerraformVersion = "1.9.8", Resources = new Dictionary<PlanAction, IReadOnlyList<string>>(), Outputs = [], Drift = [] };
         Assert.Equal(Oracle(empty), PlanSummaryFormats.ToJson(empty));
+        // The writer walks PlanSummary.Actions; the oracle walks the enum itself.
+        Assert.Equal(Enum.GetValues<PlanAction>(), PlanSummary.Actions);
     }
 
     [Fact]

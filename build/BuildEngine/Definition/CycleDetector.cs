@@ -3,51 +3,66 @@ using System.Collections.Immutable;
 namespace BuildEngine.Definition;
 
 /// <summary>Finds a cycle among dependencies, triggers and ordering, and names it.</summary>
+/// <remarks>Indexes and plain loops, not LINQ: it runs at every start, before anything else can.</remarks>
 internal static class CycleDetector
 {
+    private const int Unvisited = 0, Visiting = 1, Done = 2;
+
     public static void ThrowOnCycle(ImmutableArray<TargetNode> nodes)
     {
-        var byName = nodes.ToDictionary(n => n.Name, StringComparer.Ordinal);
-        // Edges point from a target to what must run before it.
-        var before = nodes.ToDictionary(
-            n => n.Name,
-            n => n.DependsOn.Concat(n.RunsAfter)
-                .Concat(nodes.Where(o => o.Triggers.Contains(n.Name)).Select(o => o.Name))
-                .Distinct()
-                .ToList());
+        var index = new Dictionary<string, int>(nodes.Length, StringComparer.Ordinal);
+        for (var i = 0; i < nodes.Length; i++) index[nodes[i].Name] = i;
 
-        foreach (var node in nodes)
+        // Edges point from a target to what must run before it: its dependencies and After targets, then every target
+        // that triggers it, in declaration order.
+        var before = new List<int>[nodes.Length];
+        for (var i = 0; i < nodes.Length; i++)
         {
+            var node = nodes[i];
             if (node.DependsOn.Contains(node.Name) || node.RunsAfter.Contains(node.Name) || node.Triggers.Contains(node.Name))
                 throw new DefinitionException($"Target '{node.Name}' depends on itself.");
+            before[i] = [];
+            foreach (var name in node.DependsOn) AddEdge(before[i], name);
+            foreach (var name in node.RunsAfter) AddEdge(before[i], name);
+        }
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            foreach (var triggered in nodes[i].Triggers)
+            {
+                if (index.TryGetValue(triggered, out var target) && !before[target].Contains(i)) before[target].Add(i);
+            }
         }
 
-        var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1 visiting, 2 done
-        var stack = new List<string>();
+        var state = new int[nodes.Length];
+        var path = new List<int>();
 
-        void Visit(string name)
+        void AddEdge(List<int> edges, string name)
         {
-            state[name] = 1;
-            stack.Add(name);
-            foreach (var next in before[name])
+            if (index.TryGetValue(name, out var target) && !edges.Contains(target)) edges.Add(target);
+        }
+
+        void Visit(int node)
+        {
+            state[node] = Visiting;
+            path.Add(node);
+            foreach (var next in before[node])
             {
-                if (!byName.ContainsKey(next)) continue;
-                if (state.GetValueOrDefault(next) == 1)
+                if (state[next] == Visiting)
                 {
-                    var cycle = stack.Skip(stack.IndexOf(next)).Append(next);
+                    var cycle = new List<string>();
+                    for (var i = path.IndexOf(next); i < path.Count; i++) cycle.Add(nodes[path[i]].Name);
+                    cycle.Add(nodes[next].Name);
                     throw new DefinitionException("Circular dependency between targets: " + string.Join(" -> ", cycle) + ".");
                 }
-                if (state.GetValueOrDefault(next) == 0)
-                    Visit(next);
+                if (state[next] == Unvisited) Visit(next);
             }
-            stack.RemoveAt(stack.Count - 1);
-            state[name] = 2;
+            path.RemoveAt(path.Count - 1);
+            state[node] = Done;
         }
 
-        foreach (var node in nodes)
+        for (var i = 0; i < nodes.Length; i++)
         {
-            if (state.GetValueOrDefault(node.Name) == 0)
-                Visit(node.Name);
+            if (state[i] == Unvisited) Visit(i);
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Linq.Expressions;
 using System.Reflection;
 using BuildEngine.Parameters;
 
@@ -13,7 +12,9 @@ internal static class GraphBuilder
 {
     private const BindingFlags Members = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
 
-    public static BuildGraph Build(object build, string defaultTarget)
+    /// <summary>The default target is the delegate its property returns (<c>x => x.Validate</c>): a plain delegate, since
+    /// an expression tree would load and run System.Linq.Expressions on every start.</summary>
+    public static BuildGraph Build(object build, Target defaultTarget)
     {
         var properties = TargetProperties(build.GetType());
         var definitions = new List<(string Name, TargetDefinition Definition)>();
@@ -52,17 +53,19 @@ internal static class GraphBuilder
         ImmutableArray<string> Inverse(string name, Dictionary<string, List<string>> inverted) =>
             inverted.TryGetValue(name, out var names) ? [.. names] : [];
 
-        if (!definitions.Any(d => d.Name == defaultTarget))
-            throw new DefinitionException($"The default target '{defaultTarget}' is not a Target property of {build.GetType().Name}.");
+        if (!namesByMethod.TryGetValue(defaultTarget.Method, out var defaultName))
+            throw new DefinitionException($"The default target must be a Target property of {build.GetType().Name}, given as x => x.Name.");
 
         var dependentFor = Inverted(x => x.DependentForTargets);
         var triggeredBy = Inverted(x => x.TriggeredByTargets);
         var before = Inverted(x => x.BeforeTargets);
 
-        var nodes = definitions.Select((entry, index) =>
+        // A loop, not LINQ over the (name, definition) tuples: LINQ over a tuple has no precompiled code.
+        var nodes = ImmutableArray.CreateBuilder<TargetNode>(definitions.Count);
+        for (var index = 0; index < definitions.Count; index++)
         {
-            var (name, d) = entry;
-            return new TargetNode
+            var (name, d) = definitions[index];
+            nodes.Add(new TargetNode
             {
                 Name = name,
                 DeclarationIndex = index,
@@ -77,23 +80,27 @@ internal static class GraphBuilder
                 ProceedAfterFailure = d.ProceedsAfterFailure,
                 AssuredAfterFailure = d.AssuredAfterFailureFlag,
                 Unlisted = d.IsUnlisted,
-                IsDefault = name == defaultTarget,
+                IsDefault = name == defaultName,
                 Produces = [.. d.ProducedPaths],
-                Consumes = [.. d.ConsumedFiles.Select(c => new ConsumedFiles(NameOf(c.Target, name), [.. c.Paths]))],
+                Consumes = Consumed(name, d),
                 Metadata = d.MetadataEntries.Count == 0 ? ImmutableDictionary<string, string>.Empty : d.MetadataEntries.ToImmutableDictionary(),
                 MaxDuration = d.MaxDurationValue,
                 Actions = [.. d.Actions],
-            };
-        }).ToImmutableArray();
+            });
+        }
 
-        CycleDetector.ThrowOnCycle(nodes);
-        return new BuildGraph(nodes, ParameterReader.Read(build), defaultTarget);
+        ImmutableArray<ConsumedFiles> Consumed(string name, TargetDefinition definition)
+        {
+            var consumed = ImmutableArray.CreateBuilder<ConsumedFiles>(definition.ConsumedFiles.Count);
+            foreach (var (target, paths) in definition.ConsumedFiles)
+                consumed.Add(new ConsumedFiles(NameOf(target, name), [.. paths]));
+            return consumed.MoveToImmutable();
+        }
+
+        var targets = nodes.MoveToImmutable();
+        CycleDetector.ThrowOnCycle(targets);
+        return new BuildGraph(targets, ParameterReader.Read(build), defaultName);
     }
-
-    public static string TargetName<TBuild>(Expression<Func<TBuild, Target>> selector) =>
-        selector.Body is MemberExpression member
-            ? member.Member.Name
-            : throw new DefinitionException("The default target must be given as a property, e.g. x => x.Validate.");
 
     private static IEnumerable<PropertyInfo> TargetProperties(Type type)
     {
@@ -104,8 +111,9 @@ internal static class GraphBuilder
         {
             var declared = t.GetProperties(Members | BindingFlags.DeclaredOnly)
                 .Where(p => p.PropertyType == typeof(Target) && p.GetIndexParameters().Length == 0)
-                .OrderBy(p => p.MetadataToken)
                 .ToList();
+            // List.Sort, not OrderBy: OrderBy's int keys have no precompiled code and cost each start their compile.
+            declared.Sort((a, b) => a.MetadataToken.CompareTo(b.MetadataToken));
             ordered.InsertRange(0, declared);
         }
         return ordered.Where(p => seen.Add(p.Name));

@@ -22,17 +22,13 @@ internal sealed class Heartbeat(BuildOutput output, TimeSpan interval)
     {
         var tick = TimeSpan.FromTicks(Math.Max(interval.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks));
         using var timer = new PeriodicTimer(tick);
-        try
+        // The target's end disposes the timer, which ends the wait with false: a cancelled wait would throw, and a
+        // process's first exception costs its run about 20 ms (the exception machinery, stack trace, resources).
+        using var finished = stop.Register(timer.Dispose);
+        while (await timer.WaitForNextTickAsync())
         {
-            while (await timer.WaitForNextTickAsync(stop))
-            {
-                if (output.SilentFor >= interval)
-                    output.Detail(Line(target, elapsed.Elapsed));
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The target finished.
+            if (output.SilentFor >= interval)
+                output.Detail(Line(target, elapsed.Elapsed));
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using BuildEngine.Definition;
 
 namespace BuildEngine.Generation;
@@ -39,9 +40,9 @@ public sealed class GeneratedFiles(AbsolutePath rootDirectory, IEnumerable<Gener
     {
         var folder = rootDirectory / ".nuke";
         if (!folder.DirectoryExists()) return "none";
-        return string.Join('|', new DirectoryInfo(folder).EnumerateFiles("parameters*.json")
-            .OrderBy(f => f.Name, StringComparer.Ordinal)
-            .Select(f => $"{f.Name}:{f.Length}:{f.LastWriteTimeUtc.Ticks}"));
+        var files = new DirectoryInfo(folder).GetFiles("parameters*.json");
+        Array.Sort(files, (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return string.Join('|', files.Select(f => f.Name + ":" + f.Length.ToString(CultureInfo.InvariantCulture) + ":" + f.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture)));
     }
 
     /// <summary>Writes every file whose content would change; returns their relative paths.</summary>

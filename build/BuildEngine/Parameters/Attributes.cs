@@ -7,7 +7,8 @@ public sealed class ParameterAttribute(string description = "") : Attribute
     public string Description { get; } = description;
 
     /// <summary>The environment variable shown in help and docs (any name that normalizes alike is read too).</summary>
-    public string? EnvironmentVariable { get; init; }
+    /// <remarks>A field, not a property: the runtime sets a property argument through a stub it compiles at every start.</remarks>
+    public string? EnvironmentVariable;
 }
 
 /// <summary>The parameter's value is masked as <c>***</c> in everything the engine writes.</summary>

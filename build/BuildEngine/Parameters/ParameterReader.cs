@@ -21,7 +21,8 @@ internal static class ParameterReader
             var members = type.GetFields(Members | BindingFlags.DeclaredOnly).Cast<MemberInfo>()
                 .Concat(type.GetProperties(Members | BindingFlags.DeclaredOnly))
                 .Where(m => m.IsDefined(typeof(ParameterAttribute), inherit: false))
-                .OrderBy(m => m.MetadataToken);
+                .ToList();
+            members.Sort((a, b) => a.MetadataToken.CompareTo(b.MetadataToken));
             foreach (var member in members)
             {
                 var attributes = member.GetCustomAttributes(inherit: true);

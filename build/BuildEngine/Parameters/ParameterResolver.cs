@@ -1,10 +1,25 @@
-using System.Text.Json;
 using BuildEngine.Definition;
 
 namespace BuildEngine.Parameters;
 
 /// <summary>Where a parameter's value came from.</summary>
 public enum ParameterSource { Default, ParametersFile, Environment, CommandLine }
+
+/// <summary>
+/// The source of each parameter, in the graph's order. An array rather than a dictionary keyed by name: a generic
+/// collection of this enum has no precompiled code and would be compiled at every start.
+/// </summary>
+public sealed class ParameterSources(IReadOnlyList<ParameterNode> parameters, ParameterSource[] sources)
+{
+    public ParameterSource Of(string parameter)
+    {
+        for (var i = 0; i < sources.Length; i++)
+        {
+            if (parameters[i].Name == parameter) return sources[i];
+        }
+        return ParameterSource.Default;
+    }
+}
 
 /// <summary>
 /// Sets every parameter from the highest source that has it: the command line, environment variables,
@@ -19,23 +34,24 @@ internal sealed class ParameterResolver(
     private AbsolutePath ParametersDirectory => rootDirectory / ".nuke";
 
     /// <summary>Sets the parameters and says where each value came from (parameter name to source).</summary>
-    public IReadOnlyDictionary<string, ParameterSource> Apply(object build, CommandLine commandLine)
+    public ParameterSources Apply(object build, CommandLine commandLine)
     {
         var fromCommandLine = ReadCommandLine(commandLine);
         var fromFiles = ReadParameterFiles(commandLine.Profiles);
-        var sources = new Dictionary<string, ParameterSource>(StringComparer.Ordinal);
-        foreach (var parameter in graph.Parameters)
+        var sources = new ParameterSource[graph.Parameters.Length];
+        for (var i = 0; i < sources.Length; i++)
         {
+            var parameter = graph.Parameters[i];
             var key = ParameterNames.Normalize(parameter.Name);
             var (raw, source) = fromCommandLine.GetValueOrDefault(key) is { } option ? (option, ParameterSource.CommandLine)
                 : ReadEnvironment(parameter) is { } variable ? (variable, ParameterSource.Environment)
                 : fromFiles.GetValueOrDefault(key) is { } setting ? (setting, ParameterSource.ParametersFile)
                 : ((RawValue?)null, ParameterSource.Default);
-            sources[parameter.Name] = source;
+            sources[i] = source;
             if (raw is not null)
                 ParameterReader.SetValue(build, parameter.Member, ValueConverter.Convert(parameter, raw));
         }
-        return sources;
+        return new ParameterSources(graph.Parameters, sources);
     }
 
     /// <summary>The command line's options; <see cref="CommandLine.Parse"/> already refused unknown ones.</summary>
@@ -97,55 +113,16 @@ internal sealed class ParameterResolver(
         return values;
     }
 
-    /// <summary>
-    /// A parameters file, read with <see cref="Utf8JsonReader"/> alone: every run reads one, and a JsonDocument's
-    /// set-up costs a start more than the file does.
-    /// </summary>
     private void ReadFile(AbsolutePath file, Dictionary<string, RawValue> values, string? profile)
     {
         var known = graph.Parameters.Select(p => ParameterNames.Normalize(p.Name)).ToHashSet();
         var relative = file.GetRelativePathFrom(rootDirectory);
-        var reader = new Utf8JsonReader(File.ReadAllBytes(file), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-        try
+        var entries = ParameterFileJson.Read(File.ReadAllBytes(file), relative, name =>
         {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-                throw new ParameterException($"Parameter file {relative}: expected a JSON object of parameter names and values.");
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = reader.GetString()!;
-                reader.Read();
-                if (name == "$schema") { reader.Skip(); continue; }
-                var key = ParameterNames.Normalize(name);
-                if (!known.Contains(key))
-                    throw new ParameterException($"Unknown parameter {ArgumentText.Show(name)} in {relative}; {NameSuggester.SuggestOption(name, graph.Parameters)}");
-                values[key] = new RawValue(JsonValues(ref reader, relative, name), profile is null ? $"{relative} ({name})" : $"{relative} ({name}; --profile {profile})", rootDirectory);
-            }
-            // Whatever follows the object (another value, a stray bracket) is refused as the reader reads it.
-            while (reader.Read()) { }
-        }
-        catch (JsonException e)
-        {
-            throw new ParameterException($"Parameter file {relative} is not valid JSON (line {e.LineNumber + 1}): expected an object of parameter names and values.");
-        }
-    }
-
-    /// <summary>A value as the strings a parameter takes: arrays flattened, numbers as written, booleans as words.</summary>
-    private static List<string> JsonValues(ref Utf8JsonReader reader, string file, string name)
-    {
-        switch (reader.TokenType)
-        {
-            case JsonTokenType.String: return [reader.GetString()!];
-            case JsonTokenType.Number: return [System.Text.Encoding.UTF8.GetString(reader.ValueSpan)];
-            case JsonTokenType.True: return ["true"];
-            case JsonTokenType.False: return ["false"];
-            case JsonTokenType.StartArray:
-                var items = new List<string>();
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    items.AddRange(JsonValues(ref reader, file, name));
-                return items;
-            default:
-                var kind = reader.TokenType switch { JsonTokenType.StartObject => "Object", JsonTokenType.Null => "Null", var other => other.ToString() };
-                throw new ParameterException($"Parameter '{name}' in {file}: expected a string, number, boolean or array, got {kind}.");
-        }
+            if (!known.Contains(ParameterNames.Normalize(name)))
+                throw new ParameterException($"Unknown parameter {ArgumentText.Show(name)} in {relative}; {NameSuggester.SuggestOption(name, graph.Parameters)}");
+        });
+        foreach (var entry in entries)
+            values[ParameterNames.Normalize(entry.Name)] = new RawValue(entry.Values, profile is null ? $"{relative} ({entry.Name})" : $"{relative} ({entry.Name}; --profile {profile})", rootDirectory);
     }
 }

@@ -76,7 +76,8 @@ public static class Planner
         }
 
         var ordered = new List<string>();
-        var remaining = included.OrderBy(n => graph[n].DeclarationIndex).ToList();
+        var remaining = included.ToList();
+        remaining.Sort((a, b) => graph[a].DeclarationIndex.CompareTo(graph[b].DeclarationIndex));
         while (remaining.Count > 0)
         {
             var next = remaining.FirstOrDefault(n => predecessors[n].All(ordered.Contains))

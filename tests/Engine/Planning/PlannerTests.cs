@@ -102,6 +102,16 @@ public sealed class PlannerTests
         Assert.Equal(["Restore", "Lint"], Ran(outcome));
     }
 
+    [Fact]
+    public async Task A_default_target_that_is_not_a_target_property_is_an_error()
+    {
+        var outcome = await TestRun.RunAsync<Diamond>(x => _ => _.Executes(() => { }));
+
+        Assert.Equal(ExitCodes.UsageError, outcome.ExitCode);
+        Assert.Contains("The default target must be a Target property of Diamond, given as x => x.Name.", outcome.Output);
+        Assert.Empty(Ran(outcome));
+    }
+
     private sealed class Cyclic : BuildBase
     {
         public Target A => _ => _.DependsOn(B);
